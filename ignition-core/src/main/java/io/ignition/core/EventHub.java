@@ -1,0 +1,193 @@
+package io.ignition.core;
+
+import com.google.gson.JsonObject;
+import io.ignition.core.internal.FrameDecoder;
+import io.ignition.core.internal.Names;
+import io.ignition.core.internal.NativeSession;
+import io.ignition.core.internal.Wire;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The heart of an Ignition node: resolves keys, applies the quota policy, runs the native protocol
+ * for each connection a {@link Transport} brings, and publishes events into the channel registry.
+ *
+ * <p>Immutable once built and thread-safe. Build one per node with {@link #builder()}.
+ */
+public final class EventHub {
+  private final KeyResolver keys;
+  private final QuotaPolicy quotas;
+  private final ChannelRegistry registry;
+  private final int maxFrameBytes;
+  private final int maxChannelsPerConnection;
+  private final AtomicLong connectionSequence = new AtomicLong();
+  private final String nodeTag = Long.toString(System.nanoTime() & 0xffffff, 36);
+
+  private EventHub(Builder builder) {
+    this.keys = builder.keys;
+    this.quotas = builder.quotas;
+    this.registry = builder.registry;
+    this.maxFrameBytes = builder.maxFrameBytes;
+    this.maxChannelsPerConnection = builder.maxChannelsPerConnection;
+  }
+
+  /** Returns a builder with an empty key set, the unlimited quota policy and in-memory channels. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts the native protocol on a new connection: checks the key and the connection quota, then
+   * sends the welcome. A refused connection is closed (4001 for a bad key, 4029 for a plan limit)
+   * and the returned session ignores whatever else arrives.
+   *
+   * @param apiKey the key the client presented, or null when it presented none
+   * @param echo whether the connection receives its own emits
+   */
+  public Session openNative(Connection connection, @Nullable String apiKey, boolean echo) {
+    return NativeSession.open(this, connection, apiKey, echo);
+  }
+
+  /** Returns the app the key belongs to, or null for a missing, unknown or revoked key. */
+  public @Nullable App authenticate(@Nullable String apiKey) {
+    return apiKey == null || apiKey.isEmpty() ? null : keys.resolve(apiKey);
+  }
+
+  /**
+   * Publishes an event on behalf of a client of {@code app} outside any connection (the HTTP API):
+   * validates it, counts it as a request, and fans it out.
+   *
+   * @param data the payload as JSON text
+   * @return admitted, or refused with {@code invalid_channel}, {@code invalid_event},
+   *     {@code bad_request} (data is not JSON) or the quota policy's refusal
+   */
+  public Admission publish(App app, String channel, String event, String data) {
+    Admission invalid = validate(channel, event, data);
+    if (!invalid.admitted()) {
+      return invalid;
+    }
+    Admission admission = quotas.admitRequest(app);
+    if (admission.admitted()) {
+      registry.publish(new Event(app.id(), channel, event, data, null));
+    }
+    return admission;
+  }
+
+  /**
+   * Publishes a server-side event into a channel of an app, as embedding code does. It is not
+   * counted against any quota.
+   *
+   * @param data the payload as JSON text
+   * @return how many local subscribers it was delivered to
+   * @throws IllegalArgumentException when the channel, the event or the data is invalid
+   */
+  public int publish(String appId, String channel, String event, String data) {
+    Objects.requireNonNull(appId, "appId");
+    Admission invalid = validate(channel, event, data);
+    if (!invalid.admitted()) {
+      throw new IllegalArgumentException(invalid.message());
+    }
+    return registry.publish(new Event(appId, channel, event, data, null));
+  }
+
+  /** Returns what the {@code info} op reports for the app: plan, limits and usage. */
+  public JsonObject info(App app) {
+    return Wire.info(app, quotas.usage(app), this);
+  }
+
+  /** Returns the channel registry events are published into. */
+  public ChannelRegistry registry() {
+    return registry;
+  }
+
+  /** Returns the quota policy. */
+  public QuotaPolicy quotas() {
+    return quotas;
+  }
+
+  /** Returns the largest client message accepted, in bytes; transports enforce it (close 1009). */
+  public int maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  /** Returns how many channels one connection may subscribe to. */
+  public int maxChannelsPerConnection() {
+    return maxChannelsPerConnection;
+  }
+
+  /** Returns a new connection id, unique in this process. */
+  public String nextConnectionId() {
+    return "c-" + nodeTag + "-" + Long.toString(connectionSequence.incrementAndGet(), 36);
+  }
+
+  private static Admission validate(String channel, String event, String data) {
+    String error = Names.channelError(channel);
+    if (error != null) {
+      return Admission.refuse("invalid_channel", error);
+    }
+    error = Names.eventError(event);
+    if (error != null) {
+      return Admission.refuse("invalid_event", error);
+    }
+    error = FrameDecoder.jsonError(data);
+    return error == null ? Admission.admit() : Admission.refuse("bad_request", error);
+  }
+
+  /**
+   * Builds an {@link EventHub}. Setters validate at once; {@link #build()} leaves the builder
+   * reusable. Not thread-safe.
+   */
+  public static final class Builder {
+    private KeyResolver keys = KeyResolver.of(java.util.Map.of());
+    private QuotaPolicy quotas = QuotaPolicy.unlimited();
+    private ChannelRegistry registry = ChannelRegistry.inMemory();
+    private int maxFrameBytes = 64 * 1024;
+    private int maxChannelsPerConnection = 100;
+
+    private Builder() {}
+
+    /** Sets how API keys resolve to apps; default: no key is valid. */
+    public Builder keys(KeyResolver keys) {
+      this.keys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /** Sets the quota policy; default: {@link QuotaPolicy#unlimited()}. */
+    public Builder quotas(QuotaPolicy quotas) {
+      this.quotas = Objects.requireNonNull(quotas, "quotas");
+      return this;
+    }
+
+    /** Sets the channel registry; default: a new {@link ChannelRegistry#inMemory()}. */
+    public Builder registry(ChannelRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Sets the largest client message in bytes, 256 at least; default 65,536. */
+    public Builder maxFrameBytes(int maxFrameBytes) {
+      if (maxFrameBytes < 256) {
+        throw new IllegalArgumentException("maxFrameBytes must be at least 256, was "
+            + maxFrameBytes);
+      }
+      this.maxFrameBytes = maxFrameBytes;
+      return this;
+    }
+
+    /** Sets how many channels one connection may hold, 1 at least; default 100. */
+    public Builder maxChannelsPerConnection(int maxChannels) {
+      if (maxChannels < 1) {
+        throw new IllegalArgumentException("maxChannelsPerConnection must be at least 1, was "
+            + maxChannels);
+      }
+      this.maxChannelsPerConnection = maxChannels;
+      return this;
+    }
+
+    /** Returns a new hub with the current settings. */
+    public EventHub build() {
+      return new EventHub(this);
+    }
+  }
+}

@@ -1,0 +1,260 @@
+package io.ignition.server;
+
+import io.ignition.core.App;
+import io.ignition.core.ChannelRegistry;
+import io.ignition.core.EventHub;
+import io.ignition.core.KeyResolver;
+import io.ignition.core.Plan;
+import io.ignition.core.QuotaPolicy;
+import io.ignition.server.internal.HttpApi;
+import io.ignition.server.internal.TransportSettings;
+import io.ignition.server.internal.WebSocketTransport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An Ignition node: the WebSocket endpoint ({@code /v1}) and the HTTP API around one
+ * {@link EventHub}. Embed it in a JVM application, or let the launcher run it.
+ *
+ * <pre>{@code
+ * try (IgnitionServer server = IgnitionServer.builder()
+ *     .port(0)
+ *     .app("acme", Plan.PRO, "k-acme-1")
+ *     .build()) {
+ *   server.start();
+ *   server.publish("acme", "news", "update", "{\"headline\":\"hello\"}");
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. A server is started once and closed once; to serve again on the same port,
+ * build a new one.
+ */
+public final class IgnitionServer implements AutoCloseable {
+  private final EventHub hub;
+  private final TransportSettings transportSettings;
+  private final @Nullable InetSocketAddress httpAddress;
+  private final int httpThreads;
+  private final WebSocketTransport transport;
+  private volatile @Nullable HttpApi http;
+  private volatile boolean started;
+
+  private IgnitionServer(Builder builder, EventHub hub) {
+    this.hub = hub;
+    InetSocketAddress wsAddress = new InetSocketAddress(builder.host, builder.port);
+    this.transportSettings = new TransportSettings(wsAddress, builder.decoderThreads,
+        builder.flushThreads, builder.maxQueuedBytes, builder.pingInterval, builder.closeTimeout);
+    this.httpAddress = builder.httpPort < 0 ? null
+        : new InetSocketAddress(builder.host, builder.httpPort);
+    this.httpThreads = builder.httpThreads;
+    this.transport = new WebSocketTransport(transportSettings);
+  }
+
+  /** Returns a builder with the defaults: ports 4000 and 4001 on all interfaces, no apps. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds both ports and starts serving.
+   *
+   * @throws IOException when a port cannot be bound; nothing is left running then
+   * @throws IllegalStateException when already started
+   */
+  public synchronized void start() throws IOException {
+    if (started) {
+      throw new IllegalStateException("server already started");
+    }
+    started = true;
+    transport.start(hub);
+    if (httpAddress != null) {
+      try {
+        http = HttpApi.start(hub, httpAddress, httpThreads);
+      } catch (IOException e) {
+        transport.close();
+        throw new IOException("cannot listen for HTTP on " + httpAddress + ": " + e.getMessage(),
+            e);
+      }
+    }
+  }
+
+  /** Returns the bound WebSocket port. */
+  public int port() {
+    return transport.address().getPort();
+  }
+
+  /**
+   * Returns the bound HTTP port.
+   *
+   * @throws IllegalStateException when the HTTP API is off or the server is not started
+   */
+  public int httpPort() {
+    HttpApi api = http;
+    if (api == null) {
+      throw new IllegalStateException("HTTP API not running");
+    }
+    return api.address().getPort();
+  }
+
+  /**
+   * Publishes a server-side event into a channel of an app; it counts against no quota.
+   *
+   * @param data the payload as JSON text, forwarded as is
+   * @return how many subscribers on this node it was delivered to
+   * @throws IllegalArgumentException when the channel, the event or the data is invalid
+   */
+  public int publish(String appId, String channel, String event, String data) {
+    return hub.publish(appId, channel, event, data);
+  }
+
+  /** Returns the hub, for metrics and tests. */
+  public EventHub hub() {
+    return hub;
+  }
+
+  /**
+   * Stops accepting, closes every client with 1001, and releases both ports; idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    HttpApi api = http;
+    if (api != null) {
+      api.close();
+    }
+    transport.close();
+  }
+
+  /**
+   * Builds an {@link IgnitionServer}. Setters validate at once; {@link #build()} leaves the builder
+   * reusable. Not thread-safe.
+   */
+  public static final class Builder {
+    private final EventHub.Builder hub = EventHub.builder();
+    private final Map<String, App> keys = new HashMap<>();
+    private @Nullable KeyResolver resolver;
+    private String host = "0.0.0.0";
+    private int port = 4000;
+    private int httpPort = 4001;
+    private int decoderThreads = Runtime.getRuntime().availableProcessors();
+    private int flushThreads = Runtime.getRuntime().availableProcessors();
+    private int httpThreads = 4;
+    private long maxQueuedBytes = 1024 * 1024;
+    private Duration pingInterval = Duration.ofSeconds(30);
+    private Duration closeTimeout = Duration.ofSeconds(2);
+
+    private Builder() {}
+
+    /** Sets the interface to listen on; default {@code 0.0.0.0} (all). */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** Sets the WebSocket port; 0 picks a free one. Default 4000. */
+    public Builder port(int port) {
+      this.port = checkPort(port, "port");
+      return this;
+    }
+
+    /** Sets the HTTP API's port; 0 picks a free one, -1 turns the API off. Default 4001. */
+    public Builder httpPort(int httpPort) {
+      this.httpPort = httpPort == -1 ? -1 : checkPort(httpPort, "httpPort");
+      return this;
+    }
+
+    /**
+     * Adds an app with its keys, resolved from memory.
+     *
+     * @throws IllegalArgumentException when there is no key, or a key is already taken
+     */
+    public Builder app(String id, Plan plan, String... apiKeys) {
+      App app = new App(id, plan);
+      if (apiKeys.length == 0) {
+        throw new IllegalArgumentException("app " + id + " needs at least one key");
+      }
+      for (String key : apiKeys) {
+        Objects.requireNonNull(key, "apiKey");
+        App previous = keys.putIfAbsent(key, app);
+        if (previous != null && !previous.equals(app)) {
+          throw new IllegalArgumentException("key already belongs to app " + previous.id());
+        }
+      }
+      return this;
+    }
+
+    /** Sets how keys resolve to apps, replacing the apps added with {@link #app}. */
+    public Builder keys(KeyResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /** Sets the quota policy; default {@link QuotaPolicy#unlimited()}. */
+    public Builder quotas(QuotaPolicy quotas) {
+      hub.quotas(quotas);
+      return this;
+    }
+
+    /** Sets the channel registry; default a new in-memory one. */
+    public Builder registry(ChannelRegistry registry) {
+      hub.registry(registry);
+      return this;
+    }
+
+    /** Sets the largest client message in bytes; larger ones close with 1009. Default 65,536. */
+    public Builder maxFrameBytes(int maxFrameBytes) {
+      hub.maxFrameBytes(maxFrameBytes);
+      return this;
+    }
+
+    /** Sets how many channels one connection may hold. Default 100. */
+    public Builder maxChannelsPerConnection(int maxChannels) {
+      hub.maxChannelsPerConnection(maxChannels);
+      return this;
+    }
+
+    /** Sets the unsent bytes a connection may have before it is closed with 4008. Default 1 MiB. */
+    public Builder maxQueuedBytes(long maxQueuedBytes) {
+      if (maxQueuedBytes < 1024) {
+        throw new IllegalArgumentException("maxQueuedBytes must be at least 1024, was "
+            + maxQueuedBytes);
+      }
+      this.maxQueuedBytes = maxQueuedBytes;
+      return this;
+    }
+
+    /** Sets how often idle connections are pinged, in whole seconds; zero turns pings off. */
+    public Builder pingInterval(Duration pingInterval) {
+      if (pingInterval.isNegative()) {
+        throw new IllegalArgumentException("pingInterval must not be negative");
+      }
+      this.pingInterval = pingInterval;
+      return this;
+    }
+
+    /** Sets the number of threads that write to sockets. Default: one per processor. */
+    public Builder flushThreads(int flushThreads) {
+      if (flushThreads < 1) {
+        throw new IllegalArgumentException("flushThreads must be at least 1, was " + flushThreads);
+      }
+      this.flushThreads = flushThreads;
+      return this;
+    }
+
+    /** Returns a new, unstarted server. */
+    public IgnitionServer build() {
+      hub.keys(resolver != null ? resolver : KeyResolver.of(keys));
+      return new IgnitionServer(this, hub.build());
+    }
+
+    private static int checkPort(int port, String name) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException(name + " must be 0 to 65535, was " + port);
+      }
+      return port;
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package io.ignition.server.internal;
+
+import com.google.gson.JsonObject;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.ignition.core.Admission;
+import io.ignition.core.App;
+import io.ignition.core.EventHub;
+import io.ignition.core.internal.Json;
+import io.ignition.core.internal.PublishRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API on the JDK's server: publish, info and health (docs/protocol.md).
+ *
+ * <p>Requests run on a small fixed pool. Every answer is JSON; errors carry a code and a message.
+ */
+public final class HttpApi implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  private static final String BEARER = "bearer ";
+
+  private final EventHub hub;
+  private final int maxBodyBytes;
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private HttpApi(EventHub hub, HttpServer server, int threads) {
+    this.hub = hub;
+    this.maxBodyBytes = hub.maxFrameBytes();
+    this.server = server;
+    this.executor = Executors.newFixedThreadPool(threads, runnable -> {
+      Thread thread = new Thread(runnable, "ignition-http");
+      thread.setDaemon(true);
+      return thread;
+    });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+  }
+
+  /** Binds the API; port 0 picks a free port. */
+  public static HttpApi start(EventHub hub, InetSocketAddress address, int threads)
+      throws IOException {
+    HttpApi api = new HttpApi(hub, HttpServer.create(address, 128), threads);
+    api.server.start();
+    return api;
+  }
+
+  /** Returns the bound address. */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      route(exchange);
+    } catch (RuntimeException e) {
+      log.warn("HTTP request failed path={}", exchange.getRequestURI().getPath(), e);
+      respondError(exchange, 500, "internal", "internal error");
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    String method = exchange.getRequestMethod();
+    switch (path) {
+      case "/healthz" -> {
+        if (requireMethod(exchange, method, "GET")) {
+          JsonObject status = new JsonObject();
+          status.addProperty("status", "serving");
+          respond(exchange, 200, status);
+        }
+      }
+      case "/v1/publish" -> {
+        if (requireMethod(exchange, method, "POST")) {
+          publish(exchange);
+        }
+      }
+      case "/v1/info" -> {
+        if (requireMethod(exchange, method, "GET")) {
+          info(exchange);
+        }
+      }
+      default -> respondError(exchange, 404, "not_found", "no such endpoint: " + path);
+    }
+  }
+
+  private void publish(HttpExchange exchange) throws IOException {
+    App app = authenticate(exchange);
+    if (app == null) {
+      return;
+    }
+    String body = readBody(exchange);
+    if (body == null) {
+      return;
+    }
+    PublishRequest request;
+    try {
+      request = PublishRequest.parse(body);
+    } catch (IllegalArgumentException e) {
+      respondError(exchange, 400, "bad_request", e.getMessage());
+      return;
+    }
+    Admission result = hub.publish(app, request.channel(), request.event(), request.data());
+    if (result.admitted()) {
+      JsonObject ok = new JsonObject();
+      ok.addProperty("ok", true);
+      respond(exchange, 202, ok);
+    } else {
+      int status = result.code().equals("quota_exceeded") ? 429 : 400;
+      respondError(exchange, status, result.code(), result.message());
+    }
+  }
+
+  private void info(HttpExchange exchange) throws IOException {
+    App app = authenticate(exchange);
+    if (app != null) {
+      respond(exchange, 200, hub.info(app));
+    }
+  }
+
+  private @Nullable App authenticate(HttpExchange exchange) throws IOException {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    String key = header != null && header.toLowerCase(Locale.ROOT).startsWith(BEARER)
+        ? header.substring(BEARER.length()).trim() : null;
+    App app = hub.authenticate(key);
+    if (app == null) {
+      respondError(exchange, 401, "unauthorized", key == null
+          ? "missing API key: send Authorization: Bearer KEY" : "unknown or revoked API key");
+    }
+    return app;
+  }
+
+  /** Returns the body as text, or null after answering why it cannot be read. */
+  private @Nullable String readBody(HttpExchange exchange) throws IOException {
+    byte[] bytes;
+    try (InputStream in = exchange.getRequestBody()) {
+      bytes = in.readNBytes(maxBodyBytes + 1);
+    }
+    if (bytes.length > maxBodyBytes) {
+      respondError(exchange, 413, "too_large", "body over " + maxBodyBytes + " bytes");
+      return null;
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      respondError(exchange, 400, "bad_request", "body is not valid UTF-8");
+      return null;
+    }
+  }
+
+  private static boolean requireMethod(HttpExchange exchange, String method, String allowed)
+      throws IOException {
+    if (method.equals(allowed)) {
+      return true;
+    }
+    exchange.getResponseHeaders().set("Allow", allowed);
+    respondError(exchange, 405, "method_not_allowed", "use " + allowed);
+    return false;
+  }
+
+  private static void respondError(HttpExchange exchange, int status, String code, String message)
+      throws IOException {
+    JsonObject error = new JsonObject();
+    error.addProperty("code", code);
+    error.addProperty("message", message);
+    JsonObject body = new JsonObject();
+    body.add("error", error);
+    respond(exchange, status, body);
+  }
+
+  private static void respond(HttpExchange exchange, int status, JsonObject body)
+      throws IOException {
+    byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.ignition.server.launcher;
+
+import io.ignition.core.Plan;
+import io.ignition.server.IgnitionServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar ignition-server.jar}: maps flags and environment variables onto an
+ * {@link IgnitionServer}, runs it until SIGTERM or Ctrl-C, then closes it.
+ */
+@Command(name = "ignition-server", mixinStandardHelpOptions = true,
+    version = "Ignition server 0.1.0",
+    description = "Real-time event streaming over WebSocket (native protocol at /v1).",
+    footer = "%nEvery option can also be set through the environment variable named in it.")
+public final class Main implements Callable<Integer> {
+  private static final int EXIT_CONFIG = 2;
+  private static final int EXIT_BIND = 3;
+
+  @Option(names = "--host", defaultValue = "${env:IGNITION_HOST:-0.0.0.0}",
+      description = "Interface to listen on (IGNITION_HOST). Default: ${DEFAULT-VALUE}.")
+  String host;
+
+  @Option(names = "--port", defaultValue = "${env:IGNITION_PORT:-4000}",
+      description = "WebSocket port, 0 for any free one (IGNITION_PORT). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--http-port", defaultValue = "${env:IGNITION_HTTP_PORT:-4001}",
+      description = "HTTP API port, 0 for any free one, -1 for none (IGNITION_HTTP_PORT). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int httpPort;
+
+  @Option(names = "--config", defaultValue = "${env:IGNITION_CONFIG}", paramLabel = "FILE",
+      description = "JSON file with the apps and their keys (IGNITION_CONFIG). Without it the "
+          + "server makes a development app with a random key.")
+  @Nullable Path config;
+
+  @Option(names = "--max-frame-bytes", defaultValue = "${env:IGNITION_MAX_FRAME_BYTES:-65536}",
+      description = "Largest client message; larger ones close with 1009 "
+          + "(IGNITION_MAX_FRAME_BYTES). Default: ${DEFAULT-VALUE}.")
+  int maxFrameBytes;
+
+  @Option(names = "--max-channels", defaultValue = "${env:IGNITION_MAX_CHANNELS:-100}",
+      description = "Channels one connection may hold (IGNITION_MAX_CHANNELS). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int maxChannels;
+
+  @Option(names = "--max-queued-bytes", defaultValue = "${env:IGNITION_MAX_QUEUED_BYTES:-1048576}",
+      description = "Unsent bytes a connection may have before it is closed with 4008 "
+          + "(IGNITION_MAX_QUEUED_BYTES). Default: ${DEFAULT-VALUE}.")
+  long maxQueuedBytes;
+
+  @Option(names = "--ping-interval", defaultValue = "${env:IGNITION_PING_INTERVAL:-30}",
+      paramLabel = "SECONDS", description = "Ping idle connections this often; 0 for never "
+          + "(IGNITION_PING_INTERVAL). Default: ${DEFAULT-VALUE}.")
+  int pingIntervalSeconds;
+
+  @Option(names = "--log-level", defaultValue = "${env:IGNITION_LOG_LEVEL:-info}",
+      description = "trace, debug, info, warn or error (IGNITION_LOG_LEVEL). "
+          + "Default: ${DEFAULT-VALUE}.")
+  String logLevel;
+
+  /** Runs the launcher and exits with its status. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel);
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    Logger log = LoggerFactory.getLogger(Main.class);
+    String devKey = config == null ? developmentKey() : null;
+    IgnitionServer server;
+    try {
+      server = configure(log, devKey);
+      server.start();
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("ignition-server: " + e.getMessage());
+      return EXIT_CONFIG;
+    } catch (IOException e) {
+      System.err.println("ignition-server: " + e.getMessage());
+      return EXIT_BIND;
+    }
+    log.info("Ignition listening ws=ws://{}:{}/v1 http={} mode=single-node", host, server.port(),
+        httpPort < 0 ? "off" : "http://" + host + ":" + server.httpPort());
+    if (devKey != null) {
+      announceDevelopmentKey(log, server, devKey);
+    }
+    awaitShutdown(server, log);
+    return 0;
+  }
+
+  private IgnitionServer configure(Logger log, @Nullable String devKey) throws ConfigException {
+    IgnitionServer.Builder builder = IgnitionServer.builder()
+        .host(host)
+        .port(port)
+        .httpPort(httpPort)
+        .maxFrameBytes(maxFrameBytes)
+        .maxChannelsPerConnection(maxChannels)
+        .maxQueuedBytes(maxQueuedBytes)
+        .pingInterval(Duration.ofSeconds(pingIntervalSeconds));
+    if (devKey != null) {
+      builder.app("dev", Plan.PRO, devKey);
+    } else if (config != null) {
+      ConfigFile file = ConfigFile.read(config);
+      file.appsByKey().forEach((key, app) -> builder.app(app.id(), app.plan(), key));
+      log.info("Loaded config file={} apps={}", config, file.apps().size());
+    }
+    return builder.build();
+  }
+
+  private void announceDevelopmentKey(Logger log, IgnitionServer server, String key) {
+    String wsHost = host.equals("0.0.0.0") ? "localhost" : host;
+    log.warn("No --config given: serving a development app \"dev\" with a random key. "
+        + "It changes on every start; do not use it in production.");
+    log.info("Development key: {}", key);
+    log.info("Try it: java -jar ignition-client-java/target/ignition-client.jar "
+        + "--url ws://{}:{} --key {} subscribe news", wsHost, server.port(), key);
+    log.info("Then publish: curl -X POST -H 'Authorization: Bearer {}' "
+        + "-d '{\"channel\":\"news\",\"event\":\"update\",\"data\":\"hello\"}' "
+        + "http://{}:{}/v1/publish", key, wsHost, httpPort < 0 ? "-" : server.httpPort());
+  }
+
+  private static String developmentKey() {
+    byte[] random = new byte[18];
+    new SecureRandom().nextBytes(random);
+    return "dev-" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+  }
+
+  private static void awaitShutdown(IgnitionServer server, Logger log) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down");
+      server.close();
+      stopped.countDown();
+    }, "ignition-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

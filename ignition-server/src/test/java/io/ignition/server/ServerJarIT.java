@@ -1,0 +1,145 @@
+package io.ignition.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the shaded jar as a user would, and talks to it over real sockets. */
+class ServerJarIT {
+  private static final Pattern LISTENING =
+      Pattern.compile("Ignition listening ws=ws://[^:]+:(\\d+)/v1 http=http://[^:]+:(\\d+)");
+  private static final Pattern DEV_KEY = Pattern.compile("Development key: (dev-\\S+)");
+
+  private final BlockingQueue<String> output = new LinkedBlockingQueue<>();
+  private Process process;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (process != null) {
+      process.destroy();
+      assertThat(process.waitFor(15, TimeUnit.SECONDS)).as("server exits on SIGTERM").isTrue();
+    }
+  }
+
+  @Test
+  void jar_withConfigFile_servesItsApps(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("ignition.json");
+    Files.writeString(config, "{\"apps\":[{\"id\":\"acme\",\"plan\":\"hobby\","
+        + "\"keys\":[\"k-acme-1\",\"k-acme-2\"]}]}");
+    start("--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--config", config.toString());
+
+    int port = Integer.parseInt(awaitLine(LISTENING).group(1));
+
+    exchangeEvent(port, "k-acme-1", "k-acme-2");
+  }
+
+  @Test
+  void jar_withoutConfig_printsWorkingDevelopmentKey() throws Exception {
+    start("--host", "127.0.0.1", "--port", "0", "--http-port", "0");
+
+    int port = Integer.parseInt(awaitLine(LISTENING).group(1));
+    String key = awaitLine(DEV_KEY).group(1);
+
+    exchangeEvent(port, key, key);
+  }
+
+  @Test
+  void jar_invalidConfig_exitsWithMessageNamingTheProblem(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("bad.json");
+    Files.writeString(config, "{\"apps\":[{\"id\":\"acme\",\"plan\":\"gold\",\"keys\":[\"k\"]}]}");
+    start("--port", "0", "--http-port", "0", "--config", config.toString());
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(process.exitValue()).isEqualTo(2);
+    String line = awaitLine(Pattern.compile("ignition-server: (.*)")).group(1);
+    assertThat(line).contains("bad.json", "apps[0].plan", "unknown plan \"gold\"");
+    assertThat(String.join("\n", drained())).doesNotContain("\tat ");
+  }
+
+  private void exchangeEvent(int port, String subscriberKey, String publisherKey) {
+    URI base = URI.create("ws://127.0.0.1:" + port + "/v1?key=");
+    try (WsClient subscriber = WsClient.open(URI.create(base + subscriberKey), Map.of());
+        WsClient publisher = WsClient.open(URI.create(base + publisherKey), Map.of())) {
+      subscriber.next();
+      publisher.next();
+      subscriber.subscribe("news", 1);
+
+      publisher.send("{\"op\":\"emit\",\"channel\":\"news\",\"event\":\"hello\",\"data\":[1]}");
+
+      JsonObject event = subscriber.next();
+      assertThat(event.get("event").getAsString()).isEqualTo("hello");
+      assertThat(event.get("data").toString()).isEqualTo("[1]");
+    }
+  }
+
+  private void start(String... args) throws IOException {
+    Path jar = Paths.get(System.getProperty("ignition.jar", "target/ignition-server.jar"));
+    assertThat(jar).as("run 'mvn package' first").exists();
+    List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString()));
+    command.addAll(List.of(args));
+    process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Thread reader = new Thread(() -> readLines(process), "jar-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private void readLines(Process running) {
+    try (BufferedReader in = new BufferedReader(
+        new InputStreamReader(running.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        output.add(line);
+      }
+    } catch (IOException e) {
+      output.add("<output closed: " + e + ">");
+    }
+  }
+
+  private Matcher awaitLine(Pattern pattern) throws InterruptedException {
+    List<String> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      String line = output.poll(100, TimeUnit.MILLISECONDS);
+      if (line == null) {
+        continue;
+      }
+      seen.add(line);
+      Matcher matcher = pattern.matcher(line);
+      if (matcher.find()) {
+        output.addAll(seen);
+        return matcher;
+      }
+    }
+    throw new AssertionError("no line matching " + pattern + " in:\n" + String.join("\n", seen));
+  }
+
+  private List<String> drained() {
+    List<String> lines = new ArrayList<>();
+    output.drainTo(lines);
+    return lines;
+  }
+
+  private static String javaBinary() {
+    return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
