@@ -37,6 +37,8 @@ public final class NativeSession implements Session, Subscriber {
   private final boolean echo;
   private final Set<String> channels = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Set once the session has decided to end the connection; later frames are ignored. */
+  private volatile boolean ending;
 
   private NativeSession(EventHub hub, Connection connection, App app, boolean echo) {
     this.hub = hub;
@@ -69,7 +71,7 @@ public final class NativeSession implements Session, Subscriber {
 
   @Override
   public void onText(String text) {
-    if (closed.get()) {
+    if (ending || closed.get()) {
       return;
     }
     Frame frame;
@@ -91,7 +93,7 @@ public final class NativeSession implements Session, Subscriber {
 
   @Override
   public void onBinary(int length) {
-    if (!closed.get()) {
+    if (!ending && !closed.get()) {
       fail(0, "bad_request", "binary frames are not supported; send JSON text frames");
     }
   }
@@ -195,6 +197,7 @@ public final class NativeSession implements Session, Subscriber {
       return true;
     }
     fail(id, admission.code(), admission.message());
+    ending = true;
     connection.close(CLOSE_LIMIT, admission.message());
     return false;
   }
@@ -222,7 +225,13 @@ public final class NativeSession implements Session, Subscriber {
   }
 
   private static String shorten(String op) {
-    String shown = op.length() > MAX_ECHOED_OP ? op.substring(0, MAX_ECHOED_OP) + "..." : op;
+    String shown = op;
+    if (op.length() > MAX_ECHOED_OP) {
+      // Never cut a surrogate pair in half: frames the server sends must be valid UTF-8.
+      int end = Character.isHighSurrogate(op.charAt(MAX_ECHOED_OP - 1))
+          ? MAX_ECHOED_OP - 1 : MAX_ECHOED_OP;
+      shown = op.substring(0, end) + "...";
+    }
     return Json.quote(new StringBuilder(), shown).toString();
   }
 
