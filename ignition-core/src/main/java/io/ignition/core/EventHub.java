@@ -1,10 +1,16 @@
 package io.ignition.core;
 
 import com.google.gson.JsonObject;
+import io.ignition.core.internal.CachingKeyStore;
 import io.ignition.core.internal.FrameDecoder;
 import io.ignition.core.internal.Names;
 import io.ignition.core.internal.NativeSession;
+import io.ignition.core.internal.SessionIndex;
 import io.ignition.core.internal.Wire;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -16,23 +22,29 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable once built and thread-safe. Build one per node with {@link #builder()}.
  */
 public final class EventHub {
-  private final KeyResolver keys;
+  private final KeyStore keys;
   private final QuotaPolicy quotas;
   private final ChannelRegistry registry;
+  private final HubObserver observer;
+  private final SessionIndex sessions = new SessionIndex();
   private final int maxFrameBytes;
   private final int maxChannelsPerConnection;
   private final AtomicLong connectionSequence = new AtomicLong();
   private final String nodeTag = Long.toString(System.nanoTime() & 0xffffff, 36);
 
   private EventHub(Builder builder) {
-    this.keys = builder.keys;
-    this.quotas = builder.quotas;
+    this.keys = new CachingKeyStore(builder.keys);
+    this.quotas = builder.quotas != null ? builder.quotas : QuotaPolicy.inMemory(Clock.systemUTC());
     this.registry = builder.registry;
+    this.observer = builder.observer;
     this.maxFrameBytes = builder.maxFrameBytes;
     this.maxChannelsPerConnection = builder.maxChannelsPerConnection;
   }
 
-  /** Returns a builder with an empty key set, the unlimited quota policy and in-memory channels. */
+  /**
+   * Returns a builder with no apps, plans enforced in memory ({@link QuotaPolicy#inMemory}) and
+   * in-memory channels.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -55,6 +67,42 @@ public final class EventHub {
   }
 
   /**
+   * Revokes a key and closes its open connections with 4001.
+   *
+   * @return false when the key was not known
+   */
+  public boolean revokeKey(String apiKey) {
+    boolean known = keys.revokeKey(apiKey);
+    sessions.closeKeys(apiKey::equals, NativeSession.CLOSE_BAD_KEY, "API key revoked");
+    return known;
+  }
+
+  /**
+   * Re-reads the key store's source; connections whose key no longer resolves close with 4001.
+   *
+   * @throws IOException when the source cannot be read or is invalid; nothing changes then
+   */
+  public void reloadKeys() throws IOException {
+    keys.reload();
+    sessions.closeKeys(key -> keys.resolve(key) == null, NativeSession.CLOSE_BAD_KEY,
+        "API key revoked");
+  }
+
+  /**
+   * Moves an app to the named plan; its limits apply from its next request.
+   *
+   * @throws NoSuchElementException when the app or the plan is unknown
+   */
+  public App changePlan(String appId, String planName) {
+    Plan plan = keys.plan(planName);
+    if (plan == null) {
+      throw new NoSuchElementException("no plan " + planName);
+    }
+    keys.changePlan(appId, plan);
+    return Objects.requireNonNull(keys.app(appId), "app vanished");
+  }
+
+  /**
    * Publishes an event on behalf of a client of {@code app} outside any connection (the HTTP API):
    * validates it, counts it as a request, and fans it out.
    *
@@ -67,9 +115,12 @@ public final class EventHub {
     if (!invalid.admitted()) {
       return invalid;
     }
+    observer.operation("publish");
     Admission admission = quotas.admitRequest(app);
     if (admission.admitted()) {
-      registry.publish(new Event(app.id(), channel, event, data, null));
+      observer.published(app, registry.publish(new Event(app.id(), channel, event, data, null)));
+    } else {
+      observer.requestRefused(app, admission.code());
     }
     return admission;
   }
@@ -88,12 +139,32 @@ public final class EventHub {
     if (!invalid.admitted()) {
       throw new IllegalArgumentException(invalid.message());
     }
-    return registry.publish(new Event(appId, channel, event, data, null));
+    int deliveries = registry.publish(new Event(appId, channel, event, data, null));
+    App app = keys.app(appId);
+    if (app != null) {
+      observer.published(app, deliveries);
+    }
+    return deliveries;
   }
 
   /** Returns what the {@code info} op reports for the app: plan, limits and usage. */
   public JsonObject info(App app) {
     return Wire.info(app, quotas.usage(app), this);
+  }
+
+  /** Returns the key store, behind the hub's cache; change it through the hub's methods. */
+  public KeyStore keys() {
+    return keys;
+  }
+
+  /** Returns the observer that hears what the hub does. */
+  public HubObserver observer() {
+    return observer;
+  }
+
+  /** Returns the open sessions by key; for protocol implementations. */
+  public SessionIndex sessions() {
+    return sessions;
   }
 
   /** Returns the channel registry events are published into. */
@@ -139,21 +210,28 @@ public final class EventHub {
    * reusable. Not thread-safe.
    */
   public static final class Builder {
-    private KeyResolver keys = KeyResolver.of(java.util.Map.of());
-    private QuotaPolicy quotas = QuotaPolicy.unlimited();
+    private KeyStore keys = KeyStore.inMemory(Map.of());
+    private @Nullable QuotaPolicy quotas;
     private ChannelRegistry registry = ChannelRegistry.inMemory();
+    private HubObserver observer = HubObserver.NONE;
     private int maxFrameBytes = 64 * 1024;
     private int maxChannelsPerConnection = 100;
 
     private Builder() {}
 
-    /** Sets how API keys resolve to apps; default: no key is valid. */
-    public Builder keys(KeyResolver keys) {
+    /** Sets the apps, plans and keys; default: no key is valid. */
+    public Builder keys(KeyStore keys) {
       this.keys = Objects.requireNonNull(keys, "keys");
       return this;
     }
 
-    /** Sets the quota policy; default: {@link QuotaPolicy#unlimited()}. */
+    /** Sets the observer, for metrics; default {@link HubObserver#NONE}. */
+    public Builder observer(HubObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    /** Sets the quota policy; default: {@link QuotaPolicy#inMemory} on the UTC system clock. */
     public Builder quotas(QuotaPolicy quotas) {
       this.quotas = Objects.requireNonNull(quotas, "quotas");
       return this;

@@ -1,6 +1,8 @@
 package io.ignition.core;
 
+import io.ignition.core.internal.InMemoryQuotaPolicy;
 import io.ignition.core.internal.UnlimitedQuotaPolicy;
+import java.time.Clock;
 
 /**
  * Decides whether an app may open another connection or make another request, and keeps the count.
@@ -24,6 +26,21 @@ public interface QuotaPolicy {
 
   /** Returns the app's usage so far today. */
   Usage usage(App app);
+
+  /** Restarts the app's daily window now, as if the day had just begun. */
+  default void resetWindow(App app) {}
+
+  /** Restarts every app's daily window now. */
+  default void resetAllWindows() {}
+
+  /**
+   * Returns a policy that enforces each app's plan in memory, exactly under concurrency, with
+   * daily windows that restart at 00:00 UTC by the given clock. Apps whose plan has no daily
+   * limit pay no bookkeeping per request.
+   */
+  static QuotaPolicy inMemory(Clock clock) {
+    return new InMemoryQuotaPolicy(clock);
+  }
 
   /** Returns a policy that admits everything and counts only open connections. */
   static QuotaPolicy unlimited() {

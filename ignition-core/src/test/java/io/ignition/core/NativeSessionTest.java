@@ -43,7 +43,7 @@ class NativeSessionTest {
   }
 
   private static EventHub.Builder hubBuilder() {
-    return EventHub.builder().keys(KeyResolver.of(Map.of(KEY, ACME, OTHER_KEY, GLOBEX)));
+    return EventHub.builder().keys(KeyStore.inMemory(Map.of(KEY, ACME, OTHER_KEY, GLOBEX)));
   }
 
   private RecordingConnection connection() {
@@ -91,7 +91,7 @@ class NativeSessionTest {
   @Test
   void openNative_enterprisePlan_reportsUnlimitedAsMinusOne() {
     App enterprise = new App("initech", Plan.ENTERPRISE);
-    EventHub hub = EventHub.builder().keys(KeyResolver.of(Map.of("k", enterprise))).build();
+    EventHub hub = EventHub.builder().keys(KeyStore.inMemory(Map.of("k", enterprise))).build();
     RecordingConnection connection = connection();
 
     hub.openNative(connection, "k", false);
@@ -545,8 +545,9 @@ class NativeSessionTest {
     assertThat(data.get("plan").getAsString()).isEqualTo("hobby");
     assertThat(data.get("limits")).isEqualTo(parse("{'dailyRequests':100,'connections':10,"
         + "'maxFrameBytes':4096,'maxChannels':3}"));
-    assertThat(usage.get("requestsToday").getAsLong()).isZero();
-    assertThat(usage.get("requestsLeft").getAsLong()).isEqualTo(-1);
+    assertThat(usage.get("requestsToday").getAsLong()).as("each connection is a request")
+        .isEqualTo(2);
+    assertThat(usage.get("requestsLeft").getAsLong()).isEqualTo(98);
     assertThat(usage.get("connections").getAsInt()).isEqualTo(2);
     assertThat(Instant.parse(usage.get("resetAt").getAsString()))
         .isAfter(Instant.now())

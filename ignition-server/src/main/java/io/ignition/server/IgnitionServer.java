@@ -3,7 +3,8 @@ package io.ignition.server;
 import io.ignition.core.App;
 import io.ignition.core.ChannelRegistry;
 import io.ignition.core.EventHub;
-import io.ignition.core.KeyResolver;
+import io.ignition.core.HubObserver;
+import io.ignition.core.KeyStore;
 import io.ignition.core.Plan;
 import io.ignition.core.QuotaPolicy;
 import io.ignition.server.internal.HttpApi;
@@ -135,7 +136,8 @@ public final class IgnitionServer implements AutoCloseable {
   public static final class Builder {
     private final EventHub.Builder hub = EventHub.builder();
     private final Map<String, App> keys = new HashMap<>();
-    private @Nullable KeyResolver resolver;
+    private final Map<String, App> appsById = new HashMap<>();
+    private @Nullable KeyStore store;
     private String host = "0.0.0.0";
     private int port = 4000;
     private int httpPort = 4001;
@@ -172,27 +174,37 @@ public final class IgnitionServer implements AutoCloseable {
      * @throws IllegalArgumentException when there is no key, or a key is already taken
      */
     public Builder app(String id, Plan plan, String... apiKeys) {
-      App app = new App(id, plan);
       if (apiKeys.length == 0) {
         throw new IllegalArgumentException("app " + id + " needs at least one key");
+      }
+      App app = appsById.computeIfAbsent(id, appId -> new App(appId, plan));
+      if (!app.plan().equals(plan)) {
+        throw new IllegalArgumentException("app " + id + " was added on plan "
+            + app.plan().name() + ", now on " + plan.name());
       }
       for (String key : apiKeys) {
         Objects.requireNonNull(key, "apiKey");
         App previous = keys.putIfAbsent(key, app);
-        if (previous != null && !previous.equals(app)) {
+        if (previous != null && previous != app) {
           throw new IllegalArgumentException("key already belongs to app " + previous.id());
         }
       }
       return this;
     }
 
-    /** Sets how keys resolve to apps, replacing the apps added with {@link #app}. */
-    public Builder keys(KeyResolver resolver) {
-      this.resolver = Objects.requireNonNull(resolver, "resolver");
+    /** Sets the apps, plans and keys, replacing the apps added with {@link #app}. */
+    public Builder keys(KeyStore store) {
+      this.store = Objects.requireNonNull(store, "store");
       return this;
     }
 
-    /** Sets the quota policy; default {@link QuotaPolicy#unlimited()}. */
+    /** Sets the observer that hears what the hub does, for metrics. */
+    public Builder observer(HubObserver observer) {
+      hub.observer(observer);
+      return this;
+    }
+
+    /** Sets the quota policy; default: plans enforced in memory ({@link QuotaPolicy#inMemory}). */
     public Builder quotas(QuotaPolicy quotas) {
       hub.quotas(quotas);
       return this;
@@ -246,7 +258,7 @@ public final class IgnitionServer implements AutoCloseable {
 
     /** Returns a new, unstarted server. */
     public IgnitionServer build() {
-      hub.keys(resolver != null ? resolver : KeyResolver.of(keys));
+      hub.keys(store != null ? store : KeyStore.inMemory(keys));
       return new IgnitionServer(this, hub.build());
     }
 

@@ -6,6 +6,7 @@ import io.ignition.core.App;
 import io.ignition.core.Connection;
 import io.ignition.core.Event;
 import io.ignition.core.EventHub;
+import io.ignition.core.Plan;
 import io.ignition.core.Session;
 import io.ignition.core.Subscriber;
 import java.util.Set;
@@ -22,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * {@code closed}; the close sets {@code closed} and then empties the set, so one of them always
  * sees the other.
  */
-public final class NativeSession implements Session, Subscriber {
+public final class NativeSession implements Session, Subscriber, SessionIndex.Closeable {
   /** Close code for a missing, unknown or revoked key. */
   public static final int CLOSE_BAD_KEY = 4001;
 
@@ -34,16 +35,21 @@ public final class NativeSession implements Session, Subscriber {
   private final EventHub hub;
   private final Connection connection;
   private final App app;
+  private final String apiKey;
+  private final Plan planAtOpen;
   private final boolean echo;
   private final Set<String> channels = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Set once the session has decided to end the connection; later frames are ignored. */
   private volatile boolean ending;
 
-  private NativeSession(EventHub hub, Connection connection, App app, boolean echo) {
+  private NativeSession(EventHub hub, Connection connection, App app, String apiKey,
+      Plan planAtOpen, boolean echo) {
     this.hub = hub;
     this.connection = connection;
     this.app = app;
+    this.apiKey = apiKey;
+    this.planAtOpen = planAtOpen;
     this.echo = echo;
   }
 
@@ -51,18 +57,23 @@ public final class NativeSession implements Session, Subscriber {
   public static Session open(EventHub hub, Connection connection, @Nullable String apiKey,
       boolean echo) {
     App app = hub.authenticate(apiKey);
-    if (app == null) {
+    if (app == null || apiKey == null) {
+      hub.observer().connectionRefused("bad_key");
       connection.close(CLOSE_BAD_KEY, apiKey == null || apiKey.isEmpty()
           ? "missing API key: send Authorization: Bearer KEY or ?key=KEY"
           : "unknown or revoked API key");
       return RefusedSession.INSTANCE;
     }
+    Plan plan = app.plan();
     Admission slot = hub.quotas().admitConnection(app);
     if (!slot.admitted()) {
+      hub.observer().connectionRefused(slot.code());
       connection.close(CLOSE_LIMIT, slot.message());
       return RefusedSession.INSTANCE;
     }
-    NativeSession session = new NativeSession(hub, connection, app, echo);
+    NativeSession session = new NativeSession(hub, connection, app, apiKey, plan, echo);
+    hub.observer().connectionOpened(app, plan);
+    hub.sessions().add(apiKey, session);
     if (session.admit(0)) {
       connection.send(Wire.welcome(connection.id(), app, hub));
     }
@@ -87,8 +98,18 @@ public final class NativeSession implements Session, Subscriber {
       case "emit" -> emit(frame);
       case "info" -> reply(frame.id(), hub.info(app));
       case "ping" -> reply(frame.id(), time());
-      default -> fail(frame.id(), "bad_request", "unknown op " + shorten(frame.op()));
+      default -> {
+        fail(frame.id(), "bad_request", "unknown op " + shorten(frame.op()));
+        return;
+      }
     }
+    hub.observer().operation(frame.op());
+  }
+
+  @Override
+  public void kick(int code, String reason) {
+    ending = true;
+    connection.close(code, reason);
   }
 
   @Override
@@ -103,11 +124,13 @@ public final class NativeSession implements Session, Subscriber {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    hub.sessions().remove(apiKey, this);
     for (String channel : channels) {
       hub.registry().unsubscribe(app.id(), channel, this);
     }
     channels.clear();
     hub.quotas().releaseConnection(app);
+    hub.observer().connectionClosed(app, planAtOpen);
   }
 
   @Override
@@ -170,7 +193,9 @@ public final class NativeSession implements Session, Subscriber {
       return;
     }
     if (admit(frame.id())) {
-      hub.registry().publish(new Event(app.id(), channel, event, frame.data(), this));
+      int deliveries = hub.registry().publish(new Event(app.id(), channel, event, frame.data(),
+          this));
+      hub.observer().published(app, deliveries);
       ok(frame.id());
     }
   }
@@ -196,6 +221,7 @@ public final class NativeSession implements Session, Subscriber {
     if (admission.admitted()) {
       return true;
     }
+    hub.observer().requestRefused(app, admission.code());
     fail(id, admission.code(), admission.message());
     ending = true;
     connection.close(CLOSE_LIMIT, admission.message());
