@@ -26,6 +26,11 @@ final class NioClients implements AutoCloseable {
     void onText(Conn conn, String text);
 
     default void onClose(Conn conn, int code) {}
+
+    /** Whether the connection answers the server's pings; false plays a dead peer. */
+    default boolean answersPings() {
+      return true;
+    }
   }
 
   private final Selector selector;
@@ -212,7 +217,11 @@ final class NioClients implements AutoCloseable {
     private void dispatch(int opcode, byte[] payload) {
       switch (opcode) {
         case 0x1 -> handler.onText(this, new String(payload, StandardCharsets.UTF_8));
-        case 0x9 -> write(frame(0xA, payload));
+        case 0x9 -> {
+          if (handler.answersPings()) {
+            write(frame(0xA, payload));
+          }
+        }
         case 0x8 -> {
           int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
           closeQuietly();

@@ -122,6 +122,7 @@ final class SocketFactory implements WebSocketServerFactory {
 
     @Override
     public void onWebsocketCloseInitiated(WebSocket conn, int code, String reason) {
+      ((WsSocket) conn).closeInitiatedLocally();
       server.onWebsocketCloseInitiated(conn, code, reason);
     }
 

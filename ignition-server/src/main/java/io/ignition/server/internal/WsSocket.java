@@ -71,6 +71,7 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
   private final ScheduledExecutorService timer;
   private final View view = new View();
   private volatile boolean closeAfterFlush;
+  private volatile boolean closedLocally;
   private volatile boolean discardBacklog;
   private final AtomicReference<@Nullable Session> session = new AtomicReference<>();
 
@@ -220,13 +221,40 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
 
   private void goIdle() {
     if (closeAfterFlush && queue.isEmpty() && unwritten == null) {
-      closeConnection();
+      finishClose();
       return;
     }
     state.set(IDLE);
     if (!queue.isEmpty() && state.compareAndSet(IDLE, SCHEDULED)) {
       loop.submit(this);
     }
+  }
+
+  /** Records that the server, not the peer, started the close handshake. */
+  void closeInitiatedLocally() {
+    closedLocally = true;
+  }
+
+  /**
+   * Ends the TCP connection once our close frame is out. When the peer closed first it is done
+   * sending, so we close at once. When we closed first, the peer may still be sending: closing
+   * now would answer its data with a reset, and a reset makes the peer's kernel discard what we
+   * sent and it has not read yet, our close frame and the error before it included. So we only
+   * shut down our side and let the library close when the peer's close frame or end of stream
+   * arrives, or the grace period ends.
+   */
+  private void finishClose() {
+    if (!closedLocally) {
+      closeConnection();
+      return;
+    }
+    try {
+      channel().shutdownOutput();
+    } catch (IOException e) {
+      closeConnection();
+      return;
+    }
+    timer.schedule(() -> closeConnection(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /**
