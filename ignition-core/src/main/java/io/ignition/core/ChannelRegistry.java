@@ -29,6 +29,13 @@ public interface ChannelRegistry {
   /** Returns how many channels have at least one subscriber, across all apps. */
   int channelCount();
 
+  /**
+   * Returns how many subscriptions there are, across all channels of all apps: a subscriber on
+   * three channels counts three times. Must be cheap (it is read by every metrics scrape) and
+   * exact once subscribes and unsubscribes have settled; while they run it may lag behind them.
+   */
+  long subscriptionCount();
+
   /** Returns a new registry for one process, lock-free on the publish path. */
   static ChannelRegistry inMemory() {
     return new InMemoryChannelRegistry();

@@ -313,6 +313,29 @@ class NativeSessionTest {
     });
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void onText_emitWhileSubscribed_reportsTheDeliveriesMade(boolean echo) {
+    List<Integer> deliveries = new CopyOnWriteArrayList<>();
+    EventHub hub = hubBuilder().observer(new HubObserver() {
+      @Override
+      public void published(App app, int count) {
+        deliveries.add(count);
+      }
+    }).build();
+    RecordingConnection sender = connection();
+    RecordingConnection receiver = connection();
+    Session sending = hub.openNative(sender, KEY, echo);
+    hub.openNative(receiver, KEY, false).onText(json("{'op':'subscribe','channel':'news'}"));
+    sending.onText(json("{'op':'subscribe','channel':'news'}"));
+
+    sending.onText(json("{'op':'emit','channel':'news','event':'update'}"));
+
+    int received = receiver.events().size() + sender.events().size();
+    assertThat(received).isEqualTo(echo ? 2 : 1);
+    assertThat(deliveries).containsExactly(received);
+  }
+
   @Test
   void onText_emitWithoutSubscribing_stillReachesSubscribers() {
     EventHub hub = hubBuilder().build();

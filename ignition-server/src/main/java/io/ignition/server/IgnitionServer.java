@@ -1,5 +1,6 @@
 package io.ignition.server;
 
+import com.google.gson.JsonObject;
 import io.ignition.core.App;
 import io.ignition.core.ChannelRegistry;
 import io.ignition.core.EventHub;
@@ -7,11 +8,17 @@ import io.ignition.core.HubObserver;
 import io.ignition.core.KeyStore;
 import io.ignition.core.Plan;
 import io.ignition.core.QuotaPolicy;
+import io.ignition.server.internal.EngineIoSettings;
+import io.ignition.server.cluster.ClusterMode;
+import io.ignition.server.cluster.RedisSettings;
 import io.ignition.server.internal.HttpApi;
+import io.ignition.server.internal.ServerMetrics;
 import io.ignition.server.internal.TransportSettings;
 import io.ignition.server.internal.WebSocketTransport;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,8 +26,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An Ignition node: the WebSocket endpoint ({@code /v1}) and the HTTP API around one
- * {@link EventHub}. Embed it in a JVM application, or let the launcher run it.
+ * An Ignition node: the WebSocket endpoints (native protocol at {@code /v1}, Socket.IO at
+ * {@code /socket.io/}) and the HTTP API around one {@link EventHub}. Embed it in a JVM
+ * application, or let the launcher run it.
  *
  * <pre>{@code
  * try (IgnitionServer server = IgnitionServer.builder()
@@ -32,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <p>The HTTP port also serves {@code GET /metrics} for Prometheus; docs/metrics.md lists the
+ * meters.
+ *
  * <p>Thread-safe. A server is started once and closed once; to serve again on the same port,
  * build a new one.
  */
@@ -40,19 +51,31 @@ public final class IgnitionServer implements AutoCloseable {
   private final TransportSettings transportSettings;
   private final @Nullable InetSocketAddress httpAddress;
   private final int httpThreads;
+  private final @Nullable String adminToken;
   private final WebSocketTransport transport;
+  private final ServerMetrics metrics;
   private volatile @Nullable HttpApi http;
   private volatile boolean started;
 
-  private IgnitionServer(Builder builder, EventHub hub) {
+  private final @Nullable ClusterMode cluster;
+
+  private IgnitionServer(Builder builder, EventHub hub, ServerMetrics metrics,
+      @Nullable ClusterMode cluster) {
+    this.cluster = cluster;
     this.hub = hub;
+    this.metrics = metrics;
     InetSocketAddress wsAddress = new InetSocketAddress(builder.host, builder.port);
+    EngineIoSettings engineIo = new EngineIoSettings(builder.socketIoPingInterval,
+        builder.socketIoPingTimeout, EngineIoSettings.DEFAULTS.connectTimeout());
     this.transportSettings = new TransportSettings(wsAddress, builder.decoderThreads,
-        builder.flushThreads, builder.maxQueuedBytes, builder.pingInterval, builder.closeTimeout);
+        builder.flushThreads, builder.maxQueuedBytes, builder.pingInterval, builder.closeTimeout,
+        engineIo, builder.handshakeTimeout);
     this.httpAddress = builder.httpPort < 0 ? null
         : new InetSocketAddress(builder.host, builder.httpPort);
     this.httpThreads = builder.httpThreads;
+    this.adminToken = builder.adminToken;
     this.transport = new WebSocketTransport(transportSettings);
+    metrics.watch(hub.registry(), transport);
   }
 
   /** Returns a builder with the defaults: ports 4000 and 4001 on all interfaces, no apps. */
@@ -71,10 +94,19 @@ public final class IgnitionServer implements AutoCloseable {
       throw new IllegalStateException("server already started");
     }
     started = true;
+    if (cluster != null) {
+      cluster.start();
+      metrics.watch(cluster.health());
+    }
     transport.start(hub);
     if (httpAddress != null) {
       try {
-        http = HttpApi.start(hub, httpAddress, httpThreads);
+        HttpApi api = HttpApi.start(hub, httpAddress, httpThreads, metrics.prometheus(),
+            adminToken);
+        if (cluster != null) {
+          api.healthDetail(() -> clusterHealth(cluster));
+        }
+        http = api;
       } catch (IOException e) {
         transport.close();
         throw new IOException("cannot listen for HTTP on " + httpAddress + ": " + e.getMessage(),
@@ -112,13 +144,34 @@ public final class IgnitionServer implements AutoCloseable {
     return hub.publish(appId, channel, event, data);
   }
 
+  private static JsonObject clusterHealth(ClusterMode cluster) {
+    JsonObject detail = new JsonObject();
+    detail.addProperty("mode", "cluster");
+    detail.addProperty("node", cluster.nodeId());
+    detail.addProperty("redis", cluster.health().up() ? "up" : "down");
+    if (!cluster.health().up()) {
+      detail.addProperty("redisError", cluster.health().lastError());
+    }
+    detail.addProperty("droppedEvents", cluster.health().dropped());
+    return detail;
+  }
+
   /** Returns the hub, for metrics and tests. */
   public EventHub hub() {
     return hub;
   }
 
   /**
-   * Stops accepting, closes every client with 1001, and releases both ports; idempotent.
+   * Returns the registry holding the server's meters: the one given to
+   * {@link Builder#meterRegistry}, or the Prometheus registry the server made.
+   */
+  public MeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
+  /**
+   * Stops accepting, closes every client with 1001, releases both ports, and removes the server's
+   * meters from a registry it was given; idempotent.
    */
   @Override
   public synchronized void close() {
@@ -127,6 +180,10 @@ public final class IgnitionServer implements AutoCloseable {
       api.close();
     }
     transport.close();
+    if (cluster != null) {
+      cluster.close();
+    }
+    metrics.close();
   }
 
   /**
@@ -138,15 +195,24 @@ public final class IgnitionServer implements AutoCloseable {
     private final Map<String, App> keys = new HashMap<>();
     private final Map<String, App> appsById = new HashMap<>();
     private @Nullable KeyStore store;
+    private @Nullable String adminToken;
+    private @Nullable HubObserver observer;
+    private @Nullable MeterRegistry meterRegistry;
+    private @Nullable RedisSettings redis;
+    private boolean registrySet;
+    private boolean quotasSet;
     private String host = "0.0.0.0";
     private int port = 4000;
     private int httpPort = 4001;
     private int decoderThreads = Runtime.getRuntime().availableProcessors();
     private int flushThreads = Runtime.getRuntime().availableProcessors();
-    private int httpThreads = 4;
+    private int httpThreads = 16;
     private long maxQueuedBytes = 1024 * 1024;
     private Duration pingInterval = Duration.ofSeconds(30);
     private Duration closeTimeout = Duration.ofSeconds(2);
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration socketIoPingInterval = EngineIoSettings.DEFAULTS.pingInterval();
+    private Duration socketIoPingTimeout = EngineIoSettings.DEFAULTS.pingTimeout();
 
     private Builder() {}
 
@@ -198,21 +264,56 @@ public final class IgnitionServer implements AutoCloseable {
       return this;
     }
 
-    /** Sets the observer that hears what the hub does, for metrics. */
+    /**
+     * Turns on the admin API under {@code /admin/} on the HTTP port (docs/admin-api.md), for
+     * callers that send {@code Authorization: Bearer ADMIN_TOKEN}. Default: off, and every admin
+     * request is answered 404 {@code admin_disabled}.
+     *
+     * @throws IllegalArgumentException for a blank token
+     */
+    public Builder adminToken(String adminToken) {
+      Objects.requireNonNull(adminToken, "adminToken");
+      if (adminToken.isBlank()) {
+        throw new IllegalArgumentException("adminToken must not be blank");
+      }
+      this.adminToken = adminToken;
+      return this;
+    }
+
+    /**
+     * Sets an observer that hears what the hub does, besides the server's own meters, which hear
+     * it first. Default: none.
+     */
     public Builder observer(HubObserver observer) {
-      hub.observer(observer);
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    /**
+     * Sets the registry the server's meters go on, such as the embedding application's. A
+     * {@code PrometheusMeterRegistry} is also served at {@code GET /metrics}; any other kind leaves
+     * that endpoint answering 404. The server binds no JVM metrics to a given registry, and
+     * {@link IgnitionServer#close} removes its meters from it. Give each server its own registry,
+     * or one at a time: two open servers on one registry would share their meters.
+     *
+     * <p>Default: each server makes a Prometheus registry with uptime, JVM and process metrics.
+     */
+    public Builder meterRegistry(MeterRegistry meterRegistry) {
+      this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
       return this;
     }
 
     /** Sets the quota policy; default: plans enforced in memory ({@link QuotaPolicy#inMemory}). */
     public Builder quotas(QuotaPolicy quotas) {
       hub.quotas(quotas);
+      quotasSet = true;
       return this;
     }
 
     /** Sets the channel registry; default a new in-memory one. */
     public Builder registry(ChannelRegistry registry) {
       hub.registry(registry);
+      registrySet = true;
       return this;
     }
 
@@ -247,6 +348,37 @@ public final class IgnitionServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets how long the Socket.IO endpoint ({@code /socket.io/}) waits after a client's pong
+     * before it pings again, 1 ms to 1 h. Default 25 s, as Socket.IO's.
+     */
+    public Builder socketIoPingInterval(Duration interval) {
+      this.socketIoPingInterval = checkHeartbeat(interval, "socketIoPingInterval");
+      return this;
+    }
+
+    /**
+     * Sets how long the Socket.IO endpoint waits for the pong to a ping before it closes the
+     * connection, 1 ms to 1 h. Default 20 s, as Socket.IO's.
+     */
+    public Builder socketIoPingTimeout(Duration timeout) {
+      this.socketIoPingTimeout = checkHeartbeat(timeout, "socketIoPingTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long a new connection may take to send its whole upgrade request before it is
+     * dropped. Default 10 s.
+     */
+    public Builder handshakeTimeout(Duration handshakeTimeout) {
+      if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+        throw new IllegalArgumentException("handshakeTimeout must be positive, was "
+            + handshakeTimeout);
+      }
+      this.handshakeTimeout = handshakeTimeout;
+      return this;
+    }
+
     /** Sets the number of threads that write to sockets. Default: one per processor. */
     public Builder flushThreads(int flushThreads) {
       if (flushThreads < 1) {
@@ -256,10 +388,39 @@ public final class IgnitionServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Joins a cluster through Redis: channels and quotas are shared with the other nodes, unless
+     * {@link #registry} or {@link #quotas} set others. Off by default.
+     */
+    public Builder redis(RedisSettings settings) {
+      this.redis = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
     /** Returns a new, unstarted server. */
     public IgnitionServer build() {
       hub.keys(store != null ? store : KeyStore.inMemory(keys));
-      return new IgnitionServer(this, hub.build());
+      ServerMetrics metrics = ServerMetrics.create(meterRegistry);
+      hub.observer(metrics.observer(observer));
+      ClusterMode cluster = null;
+      if (redis != null) {
+        cluster = new ClusterMode(redis, Clock.systemUTC());
+        if (!registrySet) {
+          hub.registry(cluster.registry());
+        }
+        if (!quotasSet) {
+          hub.quotas(cluster.quotas());
+        }
+      }
+      return new IgnitionServer(this, hub.build(), metrics, cluster);
+    }
+
+    private static Duration checkHeartbeat(Duration value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.compareTo(EngineIoSettings.MAX) > 0 || value.toMillis() < 1) {
+        throw new IllegalArgumentException(name + " must be 1 ms to 1 h, was " + value);
+      }
+      return value;
     }
 
     private static int checkPort(int port, String name) {

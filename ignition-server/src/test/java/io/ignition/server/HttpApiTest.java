@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.ignition.core.Plan;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,6 +138,29 @@ class HttpApiTest {
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(wrongMethod.statusCode()).isEqualTo(405);
     assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
+  }
+
+  @Test
+  void healthz_whileManyClientsStallMidRequest_stillAnswers() throws Exception {
+    List<Socket> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < 40; i++) {
+        Socket socket = new Socket("127.0.0.1", server.httpPort());
+        socket.getOutputStream().write(("POST /v1/publish HTTP/1.1\r\nHost: x\r\n"
+            + "Authorization: Bearer k-acme\r\nContent-Length: 1000\r\n\r\n{\"chan")
+            .getBytes(StandardCharsets.US_ASCII));
+        stalled.add(socket);
+      }
+
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/healthz"))
+          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).isEqualTo(200);
+    } finally {
+      for (Socket socket : stalled) {
+        socket.close();
+      }
+    }
   }
 
   private HttpResponse<String> post(String path, String key, String body) throws Exception {

@@ -1,12 +1,17 @@
 package io.ignition.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +68,28 @@ class ServerJarIT {
   }
 
   @Test
+  void jar_afterAnExchange_servesItsMetrics() throws Exception {
+    start("--host", "127.0.0.1", "--port", "0", "--http-port", "0");
+    Matcher listening = awaitLine(LISTENING);
+    String key = awaitLine(DEV_KEY).group(1);
+    URI metrics = URI.create("http://127.0.0.1:" + listening.group(2) + "/metrics");
+
+    exchangeEvent(Integer.parseInt(listening.group(1)), key, key);
+
+    HttpClient http = HttpClient.newHttpClient();
+    await().untilAsserted(() -> {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      PrometheusText scrape = PrometheusText.parse(response.body());
+      assertThat(scrape.value("ignition_connections_accepted_total")).isEqualTo(2);
+      assertThat(scrape.value("ignition_connections_open", "plan", "pro")).isZero();
+      assertThat(scrape.value("ignition_events_delivered_total")).isEqualTo(1);
+      assertThat(scrape.series("jvm_memory_used_bytes")).isNotEmpty();
+    });
+  }
+
+  @Test
   void jar_invalidConfig_exitsWithMessageNamingTheProblem(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("bad.json");
     Files.writeString(config, "{\"apps\":[{\"id\":\"acme\",\"plan\":\"gold\",\"keys\":[\"k\"]}]}");
@@ -74,6 +101,66 @@ class ServerJarIT {
     String line = awaitLine(Pattern.compile("ignition-server: (.*)")).group(1);
     assertThat(line).contains("bad.json", "apps[0].plan", "unknown plan \"gold\"");
     assertThat(String.join("\n", drained())).doesNotContain("\tat ");
+  }
+
+  @Test
+  void jar_dedicatedToken_admitsOnlyThatTokenAndCountsNoQuota() throws Exception {
+    startWithEnvironment(Map.of("IGNITION_DEDICATED_TOKEN", "t-dedicated"),
+        "--host", "127.0.0.1", "--port", "0", "--http-port", "0");
+    int port = Integer.parseInt(awaitLine(LISTENING).group(1));
+    URI base = URI.create("ws://127.0.0.1:" + port + "/v1?key=");
+
+    try (WsClient client = WsClient.open(URI.create(base + "t-dedicated"), Map.of())) {
+      assertThat(client.next().get("plan").getAsString()).isEqualTo("enterprise");
+      // Well past the hobby plan's 100 requests a day.
+      for (int id = 1; id <= 250; id++) {
+        JsonObject reply = client.request("{\"op\":\"emit\",\"id\":" + id
+            + ",\"channel\":\"news\",\"event\":\"e\",\"data\":" + id + "}", id);
+        assertThat(reply.get("op").getAsString()).as("emit %d: %s", id, reply).isEqualTo("ok");
+      }
+      JsonObject info = client.request("{\"op\":\"info\",\"id\":999}", 999)
+          .getAsJsonObject("data");
+      assertThat(info.get("app").getAsString()).isEqualTo("dedicated");
+      assertThat(info.getAsJsonObject("usage").get("requestsLeft").getAsLong()).isEqualTo(-1);
+    }
+    try (WsClient wrong = WsClient.open(URI.create(base + "t-wrong"), Map.of())) {
+      assertThat(wrong.awaitClose().code()).isEqualTo(4001);
+    }
+  }
+
+  @Test
+  void jar_dedicatedTokenWithConfig_exitsWithMessage(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("ignition.json");
+    Files.writeString(config, "{\"apps\":[]}");
+    start("--port", "0", "--http-port", "0", "--config", config.toString(),
+        "--dedicated-token", "t-dedicated");
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(awaitLine(Pattern.compile("ignition-server: (.*)")).group(1))
+        .contains("--dedicated-token and --config exclude each other");
+  }
+
+  @Test
+  void jar_configWithAdminToken_servesAdminApiAndSavesItsChanges(@TempDir Path dir)
+      throws Exception {
+    Path config = dir.resolve("ignition.json");
+    Files.writeString(config, "{\"adminToken\":\"t-admin\",\"plans\":{\"tiny\":"
+        + "{\"dailyRequests\":20,\"connections\":3}},"
+        + "\"apps\":[{\"id\":\"acme\",\"plan\":\"tiny\",\"keys\":[\"k-acme-1\"]}]}");
+    start("--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--config", config.toString());
+    Matcher listening = awaitLine(LISTENING);
+    URI admin = URI.create("http://127.0.0.1:" + listening.group(2) + "/admin/apps/acme/keys");
+
+    HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(admin)
+        .header("Authorization", "Bearer t-admin").POST(HttpRequest.BodyPublishers.noBody())
+        .build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String key = JsonParser.parseString(created.body()).getAsJsonObject().get("key").getAsString();
+    assertThat(Files.readString(config)).contains(key, "t-admin", "tiny");
+    exchangeEvent(Integer.parseInt(listening.group(1)), key, "k-acme-1");
   }
 
   private void exchangeEvent(int port, String subscriberKey, String publisherKey) {
@@ -93,11 +180,19 @@ class ServerJarIT {
   }
 
   private void start(String... args) throws IOException {
+    startWithEnvironment(Map.of(), args);
+  }
+
+  private void startWithEnvironment(Map<String, String> environment, String... args)
+      throws IOException {
     Path jar = Paths.get(System.getProperty("ignition.jar", "target/ignition-server.jar"));
     assertThat(jar).as("run 'mvn package' first").exists();
     List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString()));
     command.addAll(List.of(args));
-    process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("IGNITION_"));
+    builder.environment().putAll(environment);
+    process = builder.start();
     Thread reader = new Thread(() -> readLines(process), "jar-output");
     reader.setDaemon(true);
     reader.start();

@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A test WebSocket client on the JDK's implementation: records every text message and the close.
@@ -37,6 +39,11 @@ final class WsClient implements AutoCloseable {
   /** Connects to {@code /v1} with the key in the query string. */
   static WsClient connect(IgnitionServer server, String key) {
     return connect(server, key, "");
+  }
+
+  /** Connects to {@code /v1} on a local port with the key in the query string. */
+  static WsClient connect(int port, String key) {
+    return open(URI.create("ws://127.0.0.1:" + port + "/v1?key=" + key), Map.of());
   }
 
   /** Connects with extra query parameters, such as {@code &echo=true}. */
@@ -108,6 +115,20 @@ final class WsClient implements AutoCloseable {
   /** Waits for the server to close the connection and returns the code and reason. */
   Closed awaitClose() {
     return closed.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+  }
+
+  /** Waits at most {@code within} for the server to close the connection, failing after it. */
+  Closed awaitClose(Duration within) {
+    try {
+      return closed.get(within.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("not closed within " + within, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } catch (ExecutionException e) {
+      throw new AssertionError(e.getCause());
+    }
   }
 
   boolean isClosed() {

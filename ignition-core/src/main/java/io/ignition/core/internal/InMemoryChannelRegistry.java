@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,26 +34,39 @@ public final class InMemoryChannelRegistry implements ChannelRegistry {
    * semantics. A subscribe's stage is completed only after compute returned, so an event published
    * after the caller saw the completion reads the new array (happens-before via the map's
    * volatile write).
+   *
+   * The subscription count is a LongAdder changed inside the same compute calls, only when the
+   * array really grows or shrinks, so it counts what the map holds; publish never touches it.
    */
 
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private static final Subscriber[] NONE = new Subscriber[0];
 
   private final ConcurrentHashMap<ChannelKey, Channel> channels = new ConcurrentHashMap<>();
+  private final LongAdder subscriptions = new LongAdder();
 
   @Override
   public CompletionStage<Void> subscribe(String app, String channel, Subscriber subscriber) {
     channels.compute(new ChannelKey(app, channel), (key, existing) -> {
       Channel current = existing == null ? new Channel(NONE) : existing;
-      return current.with(subscriber);
+      Channel next = current.with(subscriber);
+      if (next != current) {
+        subscriptions.increment();
+      }
+      return next;
     });
     return DONE;
   }
 
   @Override
   public void unsubscribe(String app, String channel, Subscriber subscriber) {
-    channels.computeIfPresent(new ChannelKey(app, channel),
-        (key, existing) -> existing.without(subscriber));
+    channels.computeIfPresent(new ChannelKey(app, channel), (key, existing) -> {
+      Channel next = existing.without(subscriber);
+      if (next != existing) {
+        subscriptions.decrement();
+      }
+      return next;
+    });
   }
 
   @Override
@@ -77,6 +91,11 @@ public final class InMemoryChannelRegistry implements ChannelRegistry {
   @Override
   public int channelCount() {
     return channels.size();
+  }
+
+  @Override
+  public long subscriptionCount() {
+    return subscriptions.sum();
   }
 
   private record ChannelKey(String app, String channel) {}

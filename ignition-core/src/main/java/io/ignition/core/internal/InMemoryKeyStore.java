@@ -31,14 +31,22 @@ public final class InMemoryKeyStore implements KeyStore {
    * @throws IllegalArgumentException when two app instances share an id
    */
   public InMemoryKeyStore(Collection<Plan> plans, Map<String, App> appsByKey) {
+    this(plans, List.of(), appsByKey);
+  }
+
+  /**
+   * Creates a store that also knows apps without keys, such as an app whose keys were all revoked.
+   *
+   * @throws IllegalArgumentException when two app instances share an id
+   */
+  public InMemoryKeyStore(Collection<Plan> plans, Collection<App> apps,
+      Map<String, App> appsByKey) {
     Map<String, Plan> byName = new LinkedHashMap<>();
     plans.forEach(plan -> byName.put(plan.name(), plan));
     this.plans = Map.copyOf(byName);
+    apps.forEach(this::addApp);
     appsByKey.forEach((key, app) -> {
-      App previous = appsById.putIfAbsent(app.id(), app);
-      if (previous != null && previous != app) {
-        throw new IllegalArgumentException("two apps share the id " + app.id());
-      }
+      addApp(app);
       this.appsByKey.put(key, app);
     });
   }
@@ -92,6 +100,13 @@ public final class InMemoryKeyStore implements KeyStore {
   /** Returns the plans by name. */
   public Map<String, Plan> plans() {
     return plans;
+  }
+
+  private void addApp(App app) {
+    App previous = appsById.putIfAbsent(app.id(), app);
+    if (previous != null && previous != app) {
+      throw new IllegalArgumentException("two apps share the id " + app.id());
+    }
   }
 
   private App requireApp(String appId) {

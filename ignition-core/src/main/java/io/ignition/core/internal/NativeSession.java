@@ -195,6 +195,11 @@ public final class NativeSession implements Session, Subscriber, SessionIndex.Cl
     if (admit(frame.id())) {
       int deliveries = hub.registry().publish(new Event(app.id(), channel, event, frame.data(),
           this));
+      // The registry counts this connection among the channel's subscribers, but deliver() skips
+      // it unless it asked for echo.
+      if (!echo && deliveries > 0 && channels.contains(channel)) {
+        deliveries--;
+      }
       hub.observer().published(app, deliveries);
       ok(frame.id());
     }

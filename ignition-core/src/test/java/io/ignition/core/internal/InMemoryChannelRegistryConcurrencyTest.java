@@ -82,6 +82,7 @@ class InMemoryChannelRegistryConcurrencyTest {
       held.putAll(churner.get(30, TimeUnit.SECONDS));
     }
 
+    long expectedSubscriptions = 0;
     for (Target target : TARGETS) {
       if (stable(target)) {
         assertThat(stableSubscribers.get(target).events()).extracting(Event::data)
@@ -89,11 +90,15 @@ class InMemoryChannelRegistryConcurrencyTest {
       }
       assertThat(registry.subscriberCount(target.app(), target.channel()))
           .as("subscribers of %s", target).isEqualTo(expectedCount(target, held));
+      expectedSubscriptions += expectedCount(target, held);
     }
+    assertThat(registry.subscriptionCount()).isEqualTo(expectedSubscriptions);
     unsubscribeConcurrently(held);
     assertThat(registry.channelCount()).isEqualTo(STABLE_TARGETS);
+    assertThat(registry.subscriptionCount()).isEqualTo(STABLE_TARGETS);
     stableSubscribers.forEach((t, s) -> registry.unsubscribe(t.app(), t.channel(), s));
     assertThat(registry.channelCount()).isZero();
+    assertThat(registry.subscriptionCount()).isZero();
   }
 
   private Map<Target, RecordingSubscriber> subscribeStable() {

@@ -127,6 +127,27 @@ class InMemoryChannelRegistryTest {
   }
 
   @Test
+  void subscriptionCount_countsEachSubscriberOnEachChannelOnce() {
+    RecordingSubscriber first = new RecordingSubscriber();
+    RecordingSubscriber second = new RecordingSubscriber();
+    registry.subscribe("acme", "news", first);
+    registry.subscribe("acme", "news", first);
+    registry.subscribe("acme", "sports", first);
+    registry.subscribe("globex", "news", second);
+
+    registry.unsubscribe("acme", "news", second);
+    registry.unsubscribe("acme", "nowhere", first);
+
+    // first on acme/news and acme/sports, second on globex/news; the repeat and the misses count
+    // nothing.
+    assertThat(registry.subscriptionCount()).isEqualTo(3);
+    registry.unsubscribe("acme", "news", first);
+    registry.unsubscribe("acme", "sports", first);
+    registry.unsubscribe("globex", "news", second);
+    assertThat(registry.subscriptionCount()).isZero();
+  }
+
+  @Test
   void subscribe_afterChannelWasForgotten_deliversAgain() {
     RecordingSubscriber subscriber = new RecordingSubscriber();
     registry.subscribe("acme", "news", subscriber);

@@ -2,6 +2,7 @@ package io.ignition.server.internal;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.java_websocket.framing.CloseFrame;
 import org.slf4j.Logger;
@@ -20,12 +21,14 @@ final class FlushLoop implements Runnable {
   private final ConcurrentLinkedQueue<WsSocket> ready = new ConcurrentLinkedQueue<>();
   private final ByteBuffer batch = ByteBuffer.allocateDirect(BATCH_BYTES);
   private final WritableWatcher watcher;
+  private final LongAdder bytesWritten;
   private final Thread thread;
   private volatile boolean sleeping;
   private volatile boolean running = true;
 
-  FlushLoop(String name, WritableWatcher watcher) {
+  FlushLoop(String name, WritableWatcher watcher, LongAdder bytesWritten) {
     this.watcher = watcher;
+    this.bytesWritten = bytesWritten;
     this.thread = new Thread(this, name);
     thread.setDaemon(true);
   }
@@ -68,6 +71,11 @@ final class FlushLoop implements Runnable {
       LockSupport.park(this);
     }
     sleeping = false;
+  }
+
+  /** Counts bytes a socket wrote on this loop's thread; once per write call, not per frame. */
+  void wrote(int bytes) {
+    bytesWritten.add(bytes);
   }
 
   void stop() {

@@ -8,6 +8,8 @@ import io.ignition.core.App;
 import io.ignition.core.EventHub;
 import io.ignition.core.internal.Json;
 import io.ignition.core.internal.PublishRequest;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,28 +18,47 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API on the JDK's server: publish, info and health (docs/protocol.md).
+ * The HTTP API on the JDK's server: publish, info, health, metrics and the admin API
+ * (docs/protocol.md, docs/metrics.md, docs/admin-api.md).
  *
  * <p>Requests run on a small fixed pool. Every answer is JSON; errors carry a code and a message.
  */
 public final class HttpApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   private static final String BEARER = "bearer ";
+  /** The Prometheus text format, version 0.0.4, which every Prometheus server accepts. */
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  static {
+    // The JDK's server waits forever for a slow request by default, so a handful of clients that
+    // never finish theirs would hold every handler thread. These bounds are read once, when the
+    // first server of the JVM is made; an embedder's own settings win.
+    setIfAbsent("sun.net.httpserver.maxReqTime", "10");
+    setIfAbsent("sun.net.httpserver.maxRspTime", "30");
+  }
 
   private final EventHub hub;
+  private final @Nullable PrometheusMeterRegistry metrics;
+  private final AdminApi admin;
   private final int maxBodyBytes;
   private final HttpServer server;
   private final ExecutorService executor;
+  private volatile Supplier<JsonObject> healthDetail = JsonObject::new;
 
-  private HttpApi(EventHub hub, HttpServer server, int threads) {
+  private HttpApi(EventHub hub, HttpServer server, int threads,
+      @Nullable PrometheusMeterRegistry metrics, @Nullable String adminToken) {
     this.hub = hub;
+    this.metrics = metrics;
+    this.admin = new AdminApi(hub, adminToken);
     this.maxBodyBytes = hub.maxFrameBytes();
     this.server = server;
     this.executor = Executors.newFixedThreadPool(threads, runnable -> {
@@ -49,12 +70,29 @@ public final class HttpApi implements AutoCloseable {
     server.createContext("/", this::handle);
   }
 
-  /** Binds the API; port 0 picks a free port. */
-  public static HttpApi start(EventHub hub, InetSocketAddress address, int threads)
-      throws IOException {
-    HttpApi api = new HttpApi(hub, HttpServer.create(address, 128), threads);
+  private static void setIfAbsent(String property, String seconds) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, seconds);
+    }
+  }
+
+  /**
+   * Binds the API; port 0 picks a free port.
+   *
+   * @param metrics the registry {@code GET /metrics} serves, or null to answer it with 404
+   * @param adminToken the admin API's token, or null to turn the admin API off
+   */
+  public static HttpApi start(EventHub hub, InetSocketAddress address, int threads,
+      @Nullable PrometheusMeterRegistry metrics, @Nullable String adminToken) throws IOException {
+    HttpApi api = new HttpApi(hub, HttpServer.create(address, 128), threads, metrics,
+        adminToken);
     api.server.start();
     return api;
+  }
+
+  /** Adds fields to what {@code /healthz} reports, such as the cluster's Redis state. */
+  public void healthDetail(Supplier<JsonObject> detail) {
+    this.healthDetail = Objects.requireNonNull(detail, "detail");
   }
 
   /** Returns the bound address. */
@@ -83,7 +121,7 @@ public final class HttpApi implements AutoCloseable {
     switch (path) {
       case "/healthz" -> {
         if (requireMethod(exchange, method, "GET")) {
-          JsonObject status = new JsonObject();
+          JsonObject status = healthDetail.get();
           status.addProperty("status", "serving");
           respond(exchange, 200, status);
         }
@@ -98,7 +136,18 @@ public final class HttpApi implements AutoCloseable {
           info(exchange);
         }
       }
-      default -> respondError(exchange, 404, "not_found", "no such endpoint: " + path);
+      case "/metrics" -> {
+        if (requireMethod(exchange, method, "GET")) {
+          metrics(exchange);
+        }
+      }
+      default -> {
+        if (AdminApi.owns(path)) {
+          admin.handle(exchange);
+        } else {
+          respondError(exchange, 404, "not_found", "no such endpoint: " + path);
+        }
+      }
     }
   }
 
@@ -107,7 +156,7 @@ public final class HttpApi implements AutoCloseable {
     if (app == null) {
       return;
     }
-    String body = readBody(exchange);
+    String body = readBody(exchange, maxBodyBytes);
     if (body == null) {
       return;
     }
@@ -136,6 +185,23 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
+  /** Answers a Prometheus scrape; it needs no key, like {@code /healthz}. */
+  private void metrics(HttpExchange exchange) throws IOException {
+    PrometheusMeterRegistry registry = metrics;
+    if (registry == null) {
+      respondError(exchange, 404, "not_found", "metrics go to the embedding application's "
+          + "meter registry, not to this endpoint");
+      return;
+    }
+    ByteArrayOutputStream text = new ByteArrayOutputStream(16 * 1024);
+    registry.scrape(text, PROMETHEUS_TEXT);
+    exchange.getResponseHeaders().set("Content-Type", PROMETHEUS_TEXT);
+    exchange.sendResponseHeaders(200, text.size());
+    try (OutputStream out = exchange.getResponseBody()) {
+      text.writeTo(out);
+    }
+  }
+
   private @Nullable App authenticate(HttpExchange exchange) throws IOException {
     String header = exchange.getRequestHeaders().getFirst("Authorization");
     String key = header != null && header.toLowerCase(Locale.ROOT).startsWith(BEARER)
@@ -149,7 +215,7 @@ public final class HttpApi implements AutoCloseable {
   }
 
   /** Returns the body as text, or null after answering why it cannot be read. */
-  private @Nullable String readBody(HttpExchange exchange) throws IOException {
+  static @Nullable String readBody(HttpExchange exchange, int maxBodyBytes) throws IOException {
     byte[] bytes;
     try (InputStream in = exchange.getRequestBody()) {
       bytes = in.readNBytes(maxBodyBytes + 1);
@@ -169,7 +235,7 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
-  private static boolean requireMethod(HttpExchange exchange, String method, String allowed)
+  static boolean requireMethod(HttpExchange exchange, String method, String allowed)
       throws IOException {
     if (method.equals(allowed)) {
       return true;
@@ -179,7 +245,7 @@ public final class HttpApi implements AutoCloseable {
     return false;
   }
 
-  private static void respondError(HttpExchange exchange, int status, String code, String message)
+  static void respondError(HttpExchange exchange, int status, String code, String message)
       throws IOException {
     JsonObject error = new JsonObject();
     error.addProperty("code", code);
@@ -189,7 +255,7 @@ public final class HttpApi implements AutoCloseable {
     respond(exchange, status, body);
   }
 
-  private static void respond(HttpExchange exchange, int status, JsonObject body)
+  static void respond(HttpExchange exchange, int status, JsonObject body)
       throws IOException {
     byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");

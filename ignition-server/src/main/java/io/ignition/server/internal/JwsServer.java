@@ -28,11 +28,13 @@ final class JwsServer extends WebSocketServer {
   private static final int ACCEPT_BACKLOG = 4096;
 
   private final EventHub hub;
+  private final EngineIoEndpoint socketIo;
   private final CompletableFuture<Void> bound = new CompletableFuture<>();
 
   JwsServer(TransportSettings settings, List<Draft> drafts, EventHub hub) {
     super(settings.address(), settings.decoderThreads(), drafts);
     this.hub = hub;
+    this.socketIo = new EngineIoEndpoint(hub, settings.engineIo());
     setReuseAddr(true);
     setTcpNoDelay(true);
     setConnectionLostTimeout((int) settings.pingInterval().toSeconds());
@@ -49,10 +51,15 @@ final class JwsServer extends WebSocketServer {
   @Override
   public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
       ClientHandshake request) throws InvalidDataException {
-    String path = HandshakeRequest.parse(request.getResourceDescriptor(), null).path();
-    if (!path.equals("/v1") && !path.equals("/v1/")) {
+    HandshakeRequest target = HandshakeRequest.parse(request.getResourceDescriptor(), null);
+    String path = target.path();
+    if (EngineIoEndpoint.handles(path)) {
+      socketIo.checkHandshake((WsSocket) conn, request, target);
+    } else if (!path.equals("/v1") && !path.equals("/v1/")) {
       throw new InvalidDataException(HTTP_NOT_FOUND, "no WebSocket endpoint at " + path
-          + "; the native protocol is at /v1");
+          + "; the native protocol is at /v1, Socket.IO at /socket.io/");
+    } else if (!HttpAwareDraft.isUpgrade(request)) {
+      throw new InvalidDataException(HTTP_NOT_FOUND, path + " answers WebSocket upgrades only");
     }
     return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
   }
@@ -65,7 +72,8 @@ final class JwsServer extends WebSocketServer {
           ? handshake.getFieldValue("Authorization") : null;
       HandshakeRequest request =
           HandshakeRequest.parse(handshake.getResourceDescriptor(), authorization);
-      socket.attach(hub.openNative(socket.connection(), request.apiKey(), request.flag("echo")));
+      socket.attach(EngineIoEndpoint.handles(request.path()) ? socketIo.open(socket)
+          : hub.openNative(socket.connection(), request.apiKey(), request.flag("echo")));
     } catch (RuntimeException e) {
       fail(socket, e);
     }

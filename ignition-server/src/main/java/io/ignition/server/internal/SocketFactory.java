@@ -53,7 +53,7 @@ final class SocketFactory implements WebSocketServerFactory {
   public WebSocketImpl createWebSocket(WebSocketAdapter adapter, List<Draft> drafts) {
     FlushLoop loop = loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
     return new WsSocket(hub.nextConnectionId(), listener, drafts, loop,
-        settings.maxQueuedBytes(), WsFrames.NATIVE_EVENT, timer);
+        settings.maxQueuedBytes(), WsFrames.NATIVE_EVENT, timer, settings.handshakeTimeout());
   }
 
   @Override

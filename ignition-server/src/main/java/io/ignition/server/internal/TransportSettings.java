@@ -2,6 +2,7 @@ package io.ignition.server.internal;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How the WebSocket transport listens and writes.
@@ -13,9 +14,12 @@ import java.time.Duration;
  * @param pingInterval how often idle connections are pinged; one that misses 1.5 intervals of
  *     pongs is closed. Zero turns pings off.
  * @param closeTimeout how long closing waits for clients to finish the close handshake
+ * @param engineIo the Socket.IO endpoint's heartbeats and timeouts
+ * @param handshakeTimeout how long a connection may take to finish its upgrade request
  */
 public record TransportSettings(InetSocketAddress address, int decoderThreads, int flushThreads,
-    long maxQueuedBytes, Duration pingInterval, Duration closeTimeout) {
+    long maxQueuedBytes, Duration pingInterval, Duration closeTimeout, EngineIoSettings engineIo,
+    Duration handshakeTimeout) {
   /** Checks the values. */
   public TransportSettings {
     if (decoderThreads < 1 || flushThreads < 1) {
@@ -26,8 +30,11 @@ public record TransportSettings(InetSocketAddress address, int decoderThreads, i
       throw new IllegalArgumentException("maxQueuedBytes must be at least 1024, was "
           + maxQueuedBytes);
     }
-    if (pingInterval.isNegative() || closeTimeout.isNegative()) {
-      throw new IllegalArgumentException("durations must not be negative");
+    if (pingInterval.isNegative() || closeTimeout.isNegative() || handshakeTimeout.isNegative()
+        || handshakeTimeout.isZero()) {
+      throw new IllegalArgumentException("durations must not be negative, and the handshake"
+          + " timeout must be positive");
     }
+    Objects.requireNonNull(engineIo, "engineIo");
   }
 }

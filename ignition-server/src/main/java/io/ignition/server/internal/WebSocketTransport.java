@@ -13,13 +13,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.java_websocket.WebSocket;
 import org.java_websocket.drafts.Draft;
-import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.framing.CloseFrame;
-import org.java_websocket.protocols.IProtocol;
-import org.java_websocket.protocols.Protocol;
 
 /**
  * The {@link Transport} on Java-WebSocket: the library accepts, reads and decodes; our
@@ -36,6 +34,7 @@ public final class WebSocketTransport implements Transport {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final List<FlushLoop> loops = new ArrayList<>();
+  private final LongAdder bytesWritten = new LongAdder();
   private final WritableWatcher watcher = new WritableWatcher("ignition-write-watcher");
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
       runnable -> {
@@ -57,12 +56,11 @@ public final class WebSocketTransport implements Transport {
     }
     watcher.start();
     for (int i = 0; i < settings.flushThreads(); i++) {
-      FlushLoop loop = new FlushLoop("ignition-flush-" + i, watcher);
+      FlushLoop loop = new FlushLoop("ignition-flush-" + i, watcher, bytesWritten);
       loops.add(loop);
       loop.start();
     }
-    List<IProtocol> protocols = List.of(new Protocol(""));
-    List<Draft> drafts = List.of(new Draft_6455(List.of(), protocols, hub.maxFrameBytes()));
+    List<Draft> drafts = List.of(new HttpAwareDraft(hub.maxFrameBytes()));
     JwsServer created = new JwsServer(settings, drafts, hub);
     created.setWebSocketFactory(new SocketFactory(hub, created, loops, settings, timer));
     server = created;
@@ -95,6 +93,11 @@ public final class WebSocketTransport implements Transport {
       throw new IllegalStateException("transport not started");
     }
     return new InetSocketAddress(settings.address().getAddress(), current.getPort());
+  }
+
+  /** Returns how many bytes the flush loops have written to sockets since the transport began. */
+  public long bytesWritten() {
+    return bytesWritten.sum();
   }
 
   @Override

@@ -10,6 +10,7 @@ final class WsFrames {
   /** A native event as a complete text frame, built once per publish and shared. */
   static final Function<Event, byte[]> NATIVE_EVENT = event -> text(event.encoded(Wire.EVENT_TEXT));
 
+  private static final byte[] EMPTY = new byte[0];
   private static final int OPCODE_TEXT = 0x1;
   private static final int FIN = 0x80;
 
@@ -17,8 +18,15 @@ final class WsFrames {
 
   /** Returns {@code text} as one final text frame: header and UTF-8 payload in one array. */
   static byte[] text(String text) {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    int length = payload.length;
+    return text(EMPTY, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Returns one final text frame whose payload is {@code head} followed by {@code body}, both
+   * UTF-8 already, so that a shared body is copied rather than encoded again.
+   */
+  static byte[] text(byte[] head, byte[] body) {
+    int length = head.length + body.length;
     int header = length < 126 ? 2 : length <= 0xffff ? 4 : 10;
     byte[] frame = new byte[header + length];
     frame[0] = (byte) (FIN | OPCODE_TEXT);
@@ -34,7 +42,8 @@ final class WsFrames {
         frame[2 + i] = (byte) ((long) length >>> (56 - 8 * i));
       }
     }
-    System.arraycopy(payload, 0, frame, header, length);
+    System.arraycopy(head, 0, frame, header, head.length);
+    System.arraycopy(body, 0, frame, header + head.length, body.length);
     return frame;
   }
 }

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.java_websocket.WebSocketListener;
 import org.java_websocket.drafts.Draft;
+import org.java_websocket.enums.ReadyState;
 import org.java_websocket.framing.CloseFrame;
 import org.jspecify.annotations.Nullable;
 
@@ -60,6 +62,8 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
   private static final int OPCODE_MASK = 0x0f;
   private static final int OPCODE_CLOSE = 0x8;
 
+  private static final int MAX_HANDSHAKE_BYTES = 16 * 1024;
+
   private final String id;
   private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong queuedBytes = new AtomicLong();
@@ -73,19 +77,52 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
   private volatile boolean closeAfterFlush;
   private volatile boolean closedLocally;
   private volatile boolean discardBacklog;
+  /** Set when we answer a refused upgrade ourselves; guarded by libraryQueueLock. */
+  private boolean ownResponse;
   private final AtomicReference<@Nullable Session> session = new AtomicReference<>();
+
+  /** Bytes of the upgrade request read so far; touched only by the library's decoder thread. */
+  private long handshakeBytes;
 
   /** The remainder of a partly written batch; touched only by the flushing thread. */
   private @Nullable ByteBuffer unwritten;
 
   WsSocket(String id, WebSocketListener listener, List<Draft> drafts, FlushLoop loop,
-      long maxQueuedBytes, Function<Event, byte[]> eventFrames, ScheduledExecutorService timer) {
+      long maxQueuedBytes, Function<Event, byte[]> eventFrames, ScheduledExecutorService timer,
+      Duration handshakeTimeout) {
     super(listener, drafts);
     this.id = id;
     this.loop = loop;
     this.timer = timer;
     this.maxQueuedBytes = maxQueuedBytes;
     this.eventFrames = eventFrames;
+    timer.schedule(this::dropIfNotUpgraded, handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Refuses upgrade requests over {@value #MAX_HANDSHAKE_BYTES} bytes before the library sees
+   * them: it keeps every byte of an unfinished request and parses it all again on each read, so
+   * a peer that never ends its headers costs memory and CPU without bound.
+   */
+  @Override
+  public void decode(ByteBuffer socketBuffer) {
+    if (getReadyState() == ReadyState.NOT_YET_CONNECTED) {
+      handshakeBytes += socketBuffer.remaining();
+      if (handshakeBytes > MAX_HANDSHAKE_BYTES) {
+        socketBuffer.position(socketBuffer.limit());
+        closeConnection(CloseFrame.TOOBIG, "upgrade request over " + MAX_HANDSHAKE_BYTES
+            + " bytes");
+        return;
+      }
+    }
+    super.decode(socketBuffer);
+  }
+
+  /** Ends a connection whose upgrade did not finish in time; a no-op for the rest. */
+  private void dropIfNotUpgraded() {
+    if (getReadyState() == ReadyState.NOT_YET_CONNECTED) {
+      closeConnection(CloseFrame.NEVER_CONNECTED, "upgrade not finished in time");
+    }
   }
 
   /** Returns the core's handle on this connection. */
@@ -119,6 +156,9 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
     synchronized (libraryQueueLock) {
       ByteBuffer buffer;
       while ((buffer = outQueue.poll()) != null) {
+        if (ownResponse) {
+          continue; // the library's fixed 404 page, which our own answer replaces
+        }
         byte[] frame = new byte[buffer.remaining()];
         buffer.get(frame);
         queuedBytes.addAndGet(frame.length);
@@ -129,6 +169,28 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
       }
     }
     schedule();
+  }
+
+  /**
+   * Answers the upgrade request with {@code httpResponse}, a complete HTTP response, instead of the
+   * page the library writes when the handshake callback refuses; call it right before refusing.
+   */
+  void respondInsteadOfUpgrade(byte[] httpResponse) {
+    synchronized (libraryQueueLock) {
+      ownResponse = true;
+      queuedBytes.addAndGet(httpResponse.length);
+      queue.offer(httpResponse);
+    }
+  }
+
+  /** Queues one complete WebSocket frame, built already, such as a shared event frame. */
+  void sendFrame(byte[] frame) {
+    enqueue(frame);
+  }
+
+  /** Returns the transport's timer, for protocol timeouts. */
+  ScheduledExecutorService timer() {
+    return timer;
   }
 
   private void enqueue(byte[] frame) {
@@ -169,7 +231,7 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
       fill(batch);
       batch.flip();
       if (batch.hasRemaining()) {
-        channel().write(batch);
+        loop.wrote(channel().write(batch));
         if (batch.hasRemaining()) {
           unwritten = ByteBuffer.allocate(batch.remaining()).put(batch).flip();
           return true;
@@ -187,7 +249,7 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
 
   private boolean writeUnwritten() throws IOException {
     ByteBuffer pending = unwritten;
-    channel().write(pending);
+    loop.wrote(channel().write(pending));
     if (pending.hasRemaining()) {
       return false;
     }

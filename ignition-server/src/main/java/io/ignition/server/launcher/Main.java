@@ -1,12 +1,16 @@
 package io.ignition.server.launcher;
 
 import io.ignition.core.Plan;
+import io.ignition.core.QuotaPolicy;
 import io.ignition.server.IgnitionServer;
+import io.ignition.server.cluster.RedisSettings;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +31,9 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
   private static final int EXIT_CONFIG = 2;
   private static final int EXIT_BIND = 3;
+  private static final String DEDICATED_APP = "dedicated";
+  private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn",
+      "error");
 
   @Option(names = "--host", defaultValue = "${env:IGNITION_HOST:-0.0.0.0}",
       description = "Interface to listen on (IGNITION_HOST). Default: ${DEFAULT-VALUE}.")
@@ -43,9 +50,16 @@ public final class Main implements Callable<Integer> {
   int httpPort;
 
   @Option(names = "--config", defaultValue = "${env:IGNITION_CONFIG}", paramLabel = "FILE",
-      description = "JSON file with the apps and their keys (IGNITION_CONFIG). Without it the "
-          + "server makes a development app with a random key.")
+      description = "JSON file with the apps, their keys, plans and the admin token "
+          + "(IGNITION_CONFIG); admin API changes are saved to it. Without it the server makes a "
+          + "development app with a random key.")
   @Nullable Path config;
+
+  @Option(names = "--dedicated-token", defaultValue = "${env:IGNITION_DEDICATED_TOKEN}",
+      paramLabel = "TOKEN", description = "Dedicated mode: one app, \"dedicated\", that every "
+          + "client joins with this token, with no quotas (IGNITION_DEDICATED_TOKEN; prefer it, "
+          + "flags show in process lists). Excludes --config.")
+  @Nullable String dedicatedToken;
 
   @Option(names = "--max-frame-bytes", defaultValue = "${env:IGNITION_MAX_FRAME_BYTES:-65536}",
       description = "Largest client message; larger ones close with 1009 "
@@ -67,6 +81,26 @@ public final class Main implements Callable<Integer> {
           + "(IGNITION_PING_INTERVAL). Default: ${DEFAULT-VALUE}.")
   int pingIntervalSeconds;
 
+  @Option(names = "--redis", defaultValue = "${env:IGNITION_REDIS}", paramLabel = "URI",
+      description = "Cluster mode: share fan-out and quotas with other nodes through Redis, "
+          + "e.g. redis://127.0.0.1:6379 (IGNITION_REDIS). See docs/cluster.md.")
+  @Nullable URI redis;
+
+  @Option(names = "--redis-prefix", defaultValue = "${env:IGNITION_REDIS_PREFIX:-ignition:}",
+      description = "Prefix of every Redis key and channel (IGNITION_REDIS_PREFIX). "
+          + "Default: ${DEFAULT-VALUE}.")
+  String redisPrefix;
+
+  @Option(names = "--redis-lease", defaultValue = "${env:IGNITION_REDIS_LEASE:-15}",
+      paramLabel = "SECONDS", description = "How long a node's share of connection counts "
+          + "outlives it (IGNITION_REDIS_LEASE). Default: ${DEFAULT-VALUE}.")
+  int redisLeaseSeconds;
+
+  @Option(names = "--redis-fail-closed", defaultValue = "${env:IGNITION_REDIS_FAIL_CLOSED:-false}",
+      description = "While Redis is unreachable, refuse requests of metered plans instead of "
+          + "enforcing plans on each node alone (IGNITION_REDIS_FAIL_CLOSED).")
+  boolean redisFailClosed;
+
   @Option(names = "--log-level", defaultValue = "${env:IGNITION_LOG_LEVEL:-info}",
       description = "trace, debug, info, warn or error (IGNITION_LOG_LEVEL). "
           + "Default: ${DEFAULT-VALUE}.")
@@ -79,11 +113,14 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel);
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    if (!LOG_LEVELS.contains(logLevel)) {
+      System.err.println("ignition-server: --log-level must be one of " + LOG_LEVELS + ", was "
+          + logLevel);
+      return EXIT_CONFIG;
+    }
+    configureLogging();
     Logger log = LoggerFactory.getLogger(Main.class);
-    String devKey = config == null ? developmentKey() : null;
+    String devKey = config == null && dedicatedToken == null ? developmentKey() : null;
     IgnitionServer server;
     try {
       server = configure(log, devKey);
@@ -95,13 +132,31 @@ public final class Main implements Callable<Integer> {
       System.err.println("ignition-server: " + e.getMessage());
       return EXIT_BIND;
     }
-    log.info("Ignition listening ws=ws://{}:{}/v1 http={} mode=single-node", host, server.port(),
-        httpPort < 0 ? "off" : "http://" + host + ":" + server.httpPort());
+    log.info("Ignition listening ws=ws://{}:{}/v1 http={} mode={}", host, server.port(),
+        httpPort < 0 ? "off" : "http://" + host + ":" + server.httpPort(),
+        redis == null ? "single-node" : "cluster redis=" + redis);
     if (devKey != null) {
       announceDevelopmentKey(log, server, devKey);
     }
     awaitShutdown(server, log);
     return 0;
+  }
+
+  /**
+   * Sets up slf4j-simple before the first logger exists. Java-WebSocket logs every malformed
+   * frame a client sends at ERROR with a stack trace, and the JDK's HTTP server logs through
+   * java.util.logging in a format of its own: both would let clients flood the operator's log, so
+   * they speak only at debug and trace.
+   */
+  private void configureLogging() {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel);
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    boolean verbose = logLevel.equals("debug") || logLevel.equals("trace");
+    System.setProperty("org.slf4j.simpleLogger.log.org.java_websocket",
+        verbose ? "debug" : "off");
+    java.util.logging.Logger.getLogger("com.sun.net.httpserver")
+        .setLevel(verbose ? java.util.logging.Level.FINE : java.util.logging.Level.OFF);
   }
 
   private IgnitionServer configure(Logger log, @Nullable String devKey) throws ConfigException {
@@ -113,14 +168,40 @@ public final class Main implements Callable<Integer> {
         .maxChannelsPerConnection(maxChannels)
         .maxQueuedBytes(maxQueuedBytes)
         .pingInterval(Duration.ofSeconds(pingIntervalSeconds));
-    if (devKey != null) {
-      builder.app("dev", Plan.PRO, devKey);
+    if (redis != null) {
+      builder.redis(new RedisSettings(redis, redisPrefix, Duration.ofSeconds(redisLeaseSeconds),
+          redisFailClosed));
+    }
+    if (dedicatedToken != null) {
+      dedicate(log, builder, dedicatedToken);
     } else if (config != null) {
-      ConfigFile file = ConfigFile.read(config);
-      file.appsByKey().forEach((key, app) -> builder.app(app.id(), app.plan(), key));
-      log.info("Loaded config file={} apps={}", config, file.apps().size());
+      FileKeyStore store = FileKeyStore.load(config);
+      builder.keys(store);
+      String adminToken = store.adminToken();
+      if (adminToken != null) {
+        builder.adminToken(adminToken);
+      }
+      log.info("Loaded config file={} apps={} admin={}", config, store.apps().size(),
+          adminToken != null ? "on" : "off");
+    } else if (devKey != null) {
+      builder.app("dev", Plan.PRO, devKey);
     }
     return builder.build();
+  }
+
+  /** Serves one app that every client joins with the token, counting no quota at all. */
+  private void dedicate(Logger log, IgnitionServer.Builder builder, String token)
+      throws ConfigException {
+    if (config != null) {
+      throw new ConfigException("--dedicated-token and --config exclude each other: dedicated "
+          + "mode serves one app with no plans; drop one of them (or unset IGNITION_CONFIG or "
+          + "IGNITION_DEDICATED_TOKEN)");
+    }
+    if (token.isBlank()) {
+      throw new ConfigException("--dedicated-token must not be blank");
+    }
+    builder.app(DEDICATED_APP, Plan.ENTERPRISE, token).quotas(QuotaPolicy.unlimited());
+    log.info("Dedicated mode: one app \"{}\", no quotas", DEDICATED_APP);
   }
 
   private void announceDevelopmentKey(Logger log, IgnitionServer server, String key) {
@@ -130,9 +211,11 @@ public final class Main implements Callable<Integer> {
     log.info("Development key: {}", key);
     log.info("Try it: java -jar ignition-client-java/target/ignition-client.jar "
         + "--url ws://{}:{} --key {} subscribe news", wsHost, server.port(), key);
-    log.info("Then publish: curl -X POST -H 'Authorization: Bearer {}' "
-        + "-d '{\"channel\":\"news\",\"event\":\"update\",\"data\":\"hello\"}' "
-        + "http://{}:{}/v1/publish", key, wsHost, httpPort < 0 ? "-" : server.httpPort());
+    if (httpPort >= 0) {
+      log.info("Then publish: curl -X POST -H 'Authorization: Bearer {}' "
+          + "-d '{\"channel\":\"news\",\"event\":\"update\",\"data\":\"hello\"}' "
+          + "http://{}:{}/v1/publish", key, wsHost, server.httpPort());
+    }
   }
 
   private static String developmentKey() {

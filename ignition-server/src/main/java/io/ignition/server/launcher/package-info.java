@@ -1,4 +1,4 @@
-/** The {@code java -jar} launcher: flags, environment and the config file. */
+/** The {@code java -jar} launcher: flags, environment, and the config file with its key store. */
 @NullMarked
 package io.ignition.server.launcher;
 

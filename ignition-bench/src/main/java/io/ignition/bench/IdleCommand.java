@@ -1,0 +1,50 @@
+package io.ignition.bench;
+
+import com.google.gson.GsonBuilder;
+import io.ignition.bench.load.IdleResult;
+import io.ignition.bench.load.IdleRun;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code idle}: many idle connections, and what they cost the server's heap. */
+@Command(name = "idle", mixinStandardHelpOptions = true,
+    description = {"Opens N WebSocket connections that only wait, and reports the connect rate "
+          + "and, when the server's pid is known (--spawn-server or --server-pid), its used heap "
+          + "per connection: jcmd GC.run then GC.heap_info before connecting and with every "
+          + "connection open.",
+        "Each connection is a socket in this process and one in the server's: mind ulimit -n."},
+    footer = {"%nExample:", "  java -jar ignition-bench.jar idle --spawn-server -c 10000"})
+final class IdleCommand implements Callable<Integer> {
+  @Mixin
+  ServerOptions server;
+
+  @Option(names = {"-c", "--connections"}, defaultValue = "10000",
+      description = "Connections to open. Default: ${DEFAULT-VALUE}.")
+  int connections;
+
+  @Option(names = "--threads", defaultValue = "2",
+      description = "Client selector threads. Default: ${DEFAULT-VALUE}.")
+  int threads;
+
+  @Option(names = "--connect-concurrency", defaultValue = "256",
+      description = "Connections opening at once. Default: ${DEFAULT-VALUE}.")
+  int connectConcurrency;
+
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    try (ServerOptions.Server target = server.open(System.err);
+        IdleRun run = new IdleRun(target.url(), target.key(), connections, threads,
+            connectConcurrency, target.pid())) {
+      IdleResult result = run.run();
+      System.out.print(json ? new GsonBuilder().setPrettyPrinting().create().toJson(result)
+          + "\n" : result.text());
+    }
+    return 0;
+  }
+}

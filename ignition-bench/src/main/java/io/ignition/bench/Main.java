@@ -1,0 +1,43 @@
+package io.ignition.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The bench tool's entry point: one subcommand per instrument. */
+@Command(name = "ignition-bench", mixinStandardHelpOptions = true,
+    version = "Ignition bench 0.1.0",
+    description = "Benchmarks of Ignition: JMH micro-benchmarks, end-to-end load, idle memory.",
+    subcommands = {JmhCommand.class, LoadCommand.class, IdleCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  /** Exit status when the run failed: the server could not be reached, or died. */
+  static final int EXIT_FAILED = 1;
+
+  /** Exit status for options that do not make sense together or are out of range. */
+  static final int EXIT_USAGE = 2;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** Runs the tool and exits with its status. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** Returns the tool's command line, for tests that run it in process. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler((failure, command, parsed) -> {
+      command.getErr().println("ignition-bench " + command.getCommandName() + ": "
+          + failure.getMessage());
+      return failure instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED;
+    });
+    return commandLine;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "name a subcommand: jmh, load or idle");
+  }
+}

@@ -1,0 +1,146 @@
+package io.ignition.bench.load;
+
+import io.ignition.bench.client.Reactor;
+import io.ignition.bench.client.WsConnection;
+import io.ignition.bench.client.WsHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Opens many connections that only wait (no subscription, no traffic) and measures the server's
+ * heap per connection with a full GC before and after. Not thread-safe; run it once.
+ */
+public final class IdleRun implements AutoCloseable {
+  private static final long CONNECT_TIMEOUT_SECONDS = 300;
+
+  private final URI url;
+  private final String key;
+  private final int connections;
+  private final int concurrency;
+  private final @Nullable Long serverPid;
+  private final List<Reactor> reactors = new ArrayList<>();
+  private final Problems problems = new Problems();
+  private final List<String> notes = new ArrayList<>();
+
+  /**
+   * Creates a probe.
+   *
+   * @param serverPid the server's local process id, for jcmd; null to skip the heap figures
+   * @throws IllegalArgumentException when the connections would not fit under ulimit -n
+   */
+  public IdleRun(URI url, String key, int connections, int threads, int concurrency,
+      @Nullable Long serverPid) {
+    if (connections < 1 || threads < 1 || concurrency < 1) {
+      throw new IllegalArgumentException("connections, threads and concurrency must be at least "
+          + "1, were " + connections + ", " + threads + ", " + concurrency);
+    }
+    FdLimit.check(connections);
+    this.url = url;
+    this.key = key;
+    this.connections = connections;
+    this.concurrency = concurrency;
+    this.serverPid = serverPid;
+    for (int i = 0; i < threads; i++) {
+      reactors.add(new Reactor("idle-" + i));
+    }
+  }
+
+  /**
+   * Opens the connections, measures, and returns the figures; the connections stay open until
+   * {@link #close}.
+   *
+   * @throws IOException when connecting does not finish in time
+   */
+  public IdleResult run() throws IOException, InterruptedException {
+    reactors.forEach(Reactor::start);
+    Long before = heap();
+    ConnectTracker tracker = new ConnectTracker(connections, concurrency, problems);
+    InetSocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
+    String target = "/v1?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+    long start = System.nanoTime();
+    for (int i = 0; i < connections; i++) {
+      tracker.acquire();
+      reactors.get(i % reactors.size()).connect(address, target, new Idle(tracker, problems));
+    }
+    if (!tracker.await(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      throw new IOException("connecting did not finish within " + CONNECT_TIMEOUT_SECONDS
+          + " s: " + tracker.readyCount() + " ready, " + tracker.failedCount() + " failed");
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Long after = before == null ? null : heap();
+    return result(tracker, seconds, before, after);
+  }
+
+  private IdleResult result(ConnectTracker tracker, double seconds, @Nullable Long before,
+      @Nullable Long after) {
+    Histogram ready = tracker.readyNanos();
+    LoadResult.Connect connect = new LoadResult.Connect(tracker.readyCount(),
+        tracker.failedCount(), seconds, tracker.readyCount() / seconds,
+        ready.getValueAtPercentile(50) / 1e6, ready.getValueAtPercentile(99) / 1e6,
+        ready.getMaxValue() / 1e6);
+    Double perConnection = before == null || after == null || tracker.readyCount() == 0 ? null
+        : (after - before) / (double) tracker.readyCount();
+    Map<String, Long> seen = new TreeMap<>(problems.connectFailures());
+    seen.putAll(problems.closes());
+    return new IdleResult(url.toString(), connections, connect, serverPid, before, after,
+        perConnection, seen, List.copyOf(notes));
+  }
+
+  private @Nullable Long heap() throws InterruptedException {
+    if (serverPid == null) {
+      return null;
+    }
+    try {
+      return Jcmd.usedHeapAfterGc(serverPid);
+    } catch (IOException e) {
+      notes.add("cannot read the server's heap: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** Drops every connection and stops the threads. */
+  @Override
+  public void close() {
+    reactors.forEach(Reactor::close);
+  }
+
+  /** A connection that only waits for its welcome, then idles. */
+  private static final class Idle implements WsHandler {
+    private final ConnectTracker tracker;
+    private final Problems problems;
+    private final long startNanos = System.nanoTime();
+    private boolean ready;
+
+    Idle(ConnectTracker tracker, Problems problems) {
+      this.tracker = tracker;
+      this.problems = problems;
+    }
+
+    @Override
+    public void onText(WsConnection connection, byte[] in, int offset, int length, long now) {
+      if (!ready && Ascii.startsWith(in, offset, offset + length, Payload.WELCOME_PREFIX)) {
+        ready = true;
+        tracker.ready(now - startNanos);
+      }
+    }
+
+    @Override
+    public void onClose(WsConnection connection, int code, String reason) {
+      if (ready) {
+        problems.closed(code, reason);
+      } else {
+        tracker.failed(code + " " + reason);
+      }
+    }
+  }
+}

@@ -1,0 +1,356 @@
+package io.ignition.bench.load;
+
+import io.ignition.bench.client.Reactor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One load run: connects the subscribers and publishers, publishes through a warm-up and a
+ * measured window while printing a progress line each second, waits for the last deliveries,
+ * and returns what it measured. Not thread-safe; run it once.
+ */
+public final class LoadRun implements AutoCloseable {
+  /*
+   * Loss is counted from both ends: a publisher counts, for each emit the server acknowledged,
+   * as many deliveries as the channel had ready subscribers; subscribers count what arrives.
+   * Both sides count only events stamped inside the measured window, so deliveries of warm-up
+   * events that arrive late are not mistaken for measured ones. After publishing stops the run
+   * waits until every acknowledged delivery has arrived, or until nothing more arrives for the
+   * drain time; what is still missing then is lost.
+   *
+   * The tool's own load is measured per thread with ThreadMXBean: a receive thread busier than
+   * SATURATED of the window may have held deliveries back, and the result says so.
+   */
+
+  static final double SATURATED = 0.9;
+  private static final long SECOND = 1_000_000_000L;
+  private static final long CONNECT_TIMEOUT_SECONDS = 120;
+
+  private final LoadSettings settings;
+  private final @Nullable Long serverPid;
+  private final @Nullable String plan;
+  private final PrintStream progress;
+  private final Problems problems = new Problems();
+  private final List<Reactor> receivers = new ArrayList<>();
+  private final List<ReceiveStats> receiveStats = new ArrayList<>();
+  private final List<SubscriberConn> subscribers = new ArrayList<>();
+  private final Reactor publishing = new Reactor("load-publish");
+  private final PublisherDriver driver;
+  private final List<String> notes = new ArrayList<>();
+
+  /**
+   * Creates a run.
+   *
+   * @param serverPid the server's process id, to measure its CPU; null when unknown
+   * @param plan the server's plan, for the report; null when unknown
+   * @param progress where the progress lines go (standard error, so JSON output stays clean)
+   */
+  public LoadRun(LoadSettings settings, @Nullable Long serverPid, @Nullable String plan,
+      PrintStream progress) {
+    this.settings = settings;
+    this.serverPid = serverPid;
+    this.plan = plan;
+    this.progress = progress;
+    for (int i = 0; i < settings.threads(); i++) {
+      receivers.add(new Reactor("load-receive-" + i));
+      receiveStats.add(new ReceiveStats());
+    }
+    this.driver = new PublisherDriver(publishing, receiveStats, settings);
+  }
+
+  /**
+   * Runs the load and returns what it measured.
+   *
+   * @throws IOException when no subscriber or no publisher could connect
+   */
+  public LoadResult run() throws IOException, InterruptedException {
+    receivers.forEach(Reactor::start);
+    publishing.start();
+    LoadResult.Connect connect = connectSubscribers();
+    connectPublishers();
+
+    long base = System.nanoTime();
+    long warmup = settings.warmup().toNanos();
+    Schedule schedule = new Schedule(base, warmup, warmup + settings.duration().toNanos());
+    receiveStats.forEach(stats -> stats.schedule(schedule));
+    driver.start(schedule, subscribersByChannel());
+    Window window = monitor(schedule);
+    PublisherDriver.Totals totals = drain();
+    return result(connect, window, totals);
+  }
+
+  private LoadResult.Connect connectSubscribers() throws IOException, InterruptedException {
+    int count = settings.subscribers();
+    ConnectTracker tracker = new ConnectTracker(count, settings.connectConcurrency(), problems);
+    InetSocketAddress address = address();
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      tracker.acquire();
+      ReceiveStats stats = receiveStats.get(i % receivers.size());
+      SubscriberConn subscriber = new SubscriberConn(i % settings.channels(),
+          settings.publishers(), stats, tracker, problems);
+      subscribers.add(subscriber);
+      receivers.get(i % receivers.size()).connect(address, target(), subscriber);
+    }
+    awaitConnects(tracker, "subscribers");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (count > 0 && tracker.readyCount() == 0) {
+      throw new IOException("no subscriber could connect: " + problems.connectFailures());
+    }
+    Histogram ready = tracker.readyNanos();
+    return new LoadResult.Connect(tracker.readyCount(), tracker.failedCount(), seconds,
+        tracker.readyCount() / Math.max(seconds, 1e-9), millis(ready.getValueAtPercentile(50)),
+        millis(ready.getValueAtPercentile(99)), millis(ready.getMaxValue()));
+  }
+
+  private void connectPublishers() throws IOException, InterruptedException {
+    ConnectTracker tracker = new ConnectTracker(settings.publishers(),
+        settings.connectConcurrency(), problems);
+    for (int i = 0; i < settings.publishers(); i++) {
+      tracker.acquire();
+      PublisherConn publisher =
+          new PublisherConn(i, settings.channels(), driver, tracker, problems);
+      driver.add(publisher);
+      publisher.attach(publishing.connect(address(), target(), publisher));
+    }
+    awaitConnects(tracker, "publishers");
+    if (tracker.readyCount() == 0) {
+      throw new IOException("no publisher could connect: " + problems.connectFailures());
+    }
+  }
+
+  private void awaitConnects(ConnectTracker tracker, String what)
+      throws IOException, InterruptedException {
+    if (!tracker.await(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      throw new IOException(what + " did not finish connecting within "
+          + CONNECT_TIMEOUT_SECONDS + " s: " + tracker.readyCount() + " ready, "
+          + tracker.failedCount() + " failed");
+    }
+  }
+
+  private int[] subscribersByChannel() {
+    int[] counts = new int[settings.channels()];
+    for (int i = 0; i < subscribers.size(); i++) {
+      if (subscribers.get(i).ready()) {
+        counts[i % settings.channels()]++;
+      }
+    }
+    return counts;
+  }
+
+  /** Prints progress each second and samples CPU at the window's start and end. */
+  private Window monitor(Schedule schedule) throws InterruptedException {
+    Sample start = null;
+    Progress last = new Progress(0, 0, 0);
+    long nextLine = SECOND;
+    while (true) {
+      long now = schedule.now();
+      if (start == null && now >= schedule.measureStart()) {
+        start = sample();
+      }
+      if (now >= schedule.measureEnd()) {
+        return new Window(start == null ? sample() : start, sample());
+      }
+      if (now >= nextLine) {
+        last = printProgress(last, now, schedule);
+        nextLine += SECOND;
+      }
+      long wake = Math.min(nextLine, start == null ? schedule.measureStart()
+          : schedule.measureEnd());
+      TimeUnit.NANOSECONDS.sleep(Math.max(wake - schedule.now(), 0));
+    }
+  }
+
+  private Progress printProgress(Progress last, long now, Schedule schedule) {
+    PublisherDriver.Totals totals = totalsNow();
+    long received = received();
+    double seconds = (now - last.atNanos()) / 1e9;
+    Histogram interval = new Histogram(ReceiveStats.MAX_LATENCY_NANOS, 3);
+    receiveStats.forEach(stats -> interval.add(stats.takeProgress()));
+    progress.printf(Locale.ROOT, "%5.1fs %-7s deliveries/s %,9.0f  publishes/s %,8.0f  "
+        + "p50 %.2f ms  p99 %.2f ms  on the way %,d  problems %d%n", now / 1e9,
+        now < schedule.measureStart() ? "warm-up" : "measure",
+        (received - last.received()) / seconds, (totals.acknowledged() - last.acked()) / seconds,
+        millis(interval.getValueAtPercentile(50)), millis(interval.getValueAtPercentile(99)),
+        totals.fanoutSent() - received, problems.total());
+    return new Progress(now, received, totals.acknowledged());
+  }
+
+  /** Waits for acknowledged deliveries to arrive, giving up when none arrive for a while. */
+  private PublisherDriver.Totals drain() throws InterruptedException {
+    long lastReceived = -1;
+    long quietSince = System.nanoTime();
+    while (true) {
+      PublisherDriver.Totals totals = totalsNow();
+      long received = received();
+      if (totals.inFlight() == 0 && received >= totals.expected()) {
+        return totals;
+      }
+      if (received != lastReceived) {
+        lastReceived = received;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince > settings.drain().toNanos()) {
+        notes.add("deliveries stopped arriving " + settings.drain().toMillis() + " ms before "
+            + "all acknowledged ones had arrived");
+        return totals;
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+
+  private LoadResult result(LoadResult.Connect connect, Window window,
+      PublisherDriver.Totals totals) {
+    double seconds = settings.duration().toNanos() / 1e9;
+    long delivered = 0;
+    long outOfOrder = 0;
+    Histogram latency = new Histogram(ReceiveStats.MAX_LATENCY_NANOS, 3);
+    for (ReceiveStats stats : receiveStats) {
+      delivered += stats.receivedMeasured();
+      outOfOrder += stats.outOfOrderCount();
+      latency.add(stats.takeMeasured());
+    }
+    LoadResult.Deliveries deliveries = new LoadResult.Deliveries(delivered, delivered / seconds,
+        totals.expectedMeasured(), totals.expectedMeasured() - delivered, outOfOrder);
+    LoadResult.Publishes publishes = new LoadResult.Publishes(totals.acknowledgedMeasured(),
+        totals.acknowledgedMeasured() / seconds, totals.refused(), totals.stalled());
+    LoadResult.Errors errors = new LoadResult.Errors(problems.errors(), problems.closes(),
+        problems.connectFailures());
+    return new LoadResult(config(), connect, deliveries, publishes, latency(latency), errors,
+        server(window, delivered), tool(window), List.copyOf(notes));
+  }
+
+  private LoadResult.Config config() {
+    return new LoadResult.Config(settings.url().toString(), settings.subscribers(),
+        settings.channels(), settings.publishers(),
+        settings.rate() > 0 ? String.format(Locale.ROOT, "%.0f", settings.rate()) : "max",
+        settings.payloadBytes(), settings.warmup().toNanos() / 1e9,
+        settings.duration().toNanos() / 1e9, settings.threads(), plan);
+  }
+
+  private static LoadResult.Latency latency(Histogram nanos) {
+    return new LoadResult.Latency(nanos.getTotalCount(), millis(nanos.getValueAtPercentile(50)),
+        millis(nanos.getValueAtPercentile(90)), millis(nanos.getValueAtPercentile(99)),
+        millis(nanos.getValueAtPercentile(99.9)), millis(nanos.getMaxValue()));
+  }
+
+  private LoadResult.Server server(Window window, long delivered) {
+    if (serverPid == null || window.start().serverCpu() < 0 || window.end().serverCpu() < 0) {
+      return new LoadResult.Server(serverPid, null, null, null);
+    }
+    double cpu = (window.end().serverCpu() - window.start().serverCpu()) / 1e9;
+    return new LoadResult.Server(serverPid, cpu, cpu / window.wallSeconds(),
+        delivered == 0 ? null : cpu * 1e6 / delivered);
+  }
+
+  private LoadResult.Tool tool(Window window) {
+    List<LoadResult.ThreadLoad> loads = new ArrayList<>();
+    boolean saturated = false;
+    for (int i = 0; i < receivers.size(); i++) {
+      double busy = window.busy(i);
+      saturated |= busy > SATURATED;
+      loads.add(new LoadResult.ThreadLoad(receivers.get(i).name(), busy * 100));
+      if (busy > SATURATED) {
+        notes.add(String.format(Locale.ROOT, "receive thread %s was %.0f%% busy: the tool may "
+            + "have held deliveries back; run with more --threads", receivers.get(i).name(),
+            busy * 100));
+      }
+    }
+    double publisher = window.busy(receivers.size());
+    if (publisher > SATURATED) {
+      notes.add("the publisher thread was saturated: publishes/s may be the tool's limit");
+    }
+    double process = (window.end().processCpu() - window.start().processCpu()) / 1e9
+        / window.wallSeconds();
+    return new LoadResult.Tool(loads, new LoadResult.ThreadLoad(publishing.name(),
+        publisher * 100), process, saturated || publisher > SATURATED);
+  }
+
+  private Sample sample() {
+    long[] threads = new long[receivers.size() + 1];
+    for (int i = 0; i < receivers.size(); i++) {
+      threads[i] = receivers.get(i).cpuNanos();
+    }
+    threads[receivers.size()] = publishing.cpuNanos();
+    long process = ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return new Sample(System.nanoTime(), serverCpu(), threads, process);
+  }
+
+  private long serverCpu() {
+    if (serverPid == null) {
+      return -1;
+    }
+    try {
+      return ProcCpu.cpuNanos(serverPid);
+    } catch (IOException | RuntimeException e) {
+      notes.add("cannot read the server's CPU time: " + e.getMessage());
+      return -1;
+    }
+  }
+
+  private PublisherDriver.Totals totalsNow() {
+    try {
+      return driver.totals().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the publishing thread did not answer", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private long received() {
+    long sum = 0;
+    for (ReceiveStats stats : receiveStats) {
+      sum += stats.received();
+    }
+    return sum;
+  }
+
+  private InetSocketAddress address() {
+    URI url = settings.url();
+    return new InetSocketAddress(url.getHost(), url.getPort() < 0 ? 80 : url.getPort());
+  }
+
+  private String target() {
+    return "/v1?key=" + URLEncoder.encode(settings.key(), StandardCharsets.UTF_8);
+  }
+
+  private static double millis(long nanos) {
+    return nanos / 1e6;
+  }
+
+  /** Drops every connection and stops the threads. */
+  @Override
+  public void close() {
+    publishing.close();
+    receivers.forEach(Reactor::close);
+  }
+
+  private record Progress(long atNanos, long received, long acked) {}
+
+  private record Sample(long wallNanos, long serverCpu, long[] threadCpu, long processCpu) {}
+
+  private record Window(Sample start, Sample end) {
+    double wallSeconds() {
+      return (end.wallNanos() - start.wallNanos()) / 1e9;
+    }
+
+    double busy(int thread) {
+      return (end.threadCpu()[thread] - start.threadCpu()[thread]) / 1e9 / wallSeconds();
+    }
+  }
+}

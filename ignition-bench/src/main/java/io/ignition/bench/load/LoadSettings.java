@@ -1,0 +1,55 @@
+package io.ignition.bench.load;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a load run does.
+ *
+ * @param url the server's WebSocket base, such as {@code ws://127.0.0.1:4000}
+ * @param key the API key every connection presents
+ * @param subscribers subscriber connections, spread evenly over the channels
+ * @param channels channels; subscriber {@code i} is on channel {@code i % channels}
+ * @param publishers publisher connections; each walks every channel in turn
+ * @param rate total emits per second, or 0 to publish as fast as the server takes them
+ * @param payloadBytes the size of each event's {@code data}, in bytes of JSON
+ * @param warmup how long to publish before measuring
+ * @param duration how long to measure
+ * @param threads reactor threads for the subscribers; the publishers have one of their own
+ * @param window flat out: emits a publisher may have unanswered, and events' worth of
+ *     deliveries (window times subscribers) the run may have on their way
+ * @param connectConcurrency connections that may be opening at once
+ * @param drain how long to wait, after publishing stops, for deliveries to stop arriving
+ */
+public record LoadSettings(URI url, String key, int subscribers, int channels, int publishers,
+    double rate, int payloadBytes, Duration warmup, Duration duration, int threads, int window,
+    int connectConcurrency, Duration drain) {
+  /**
+   * Checks the values.
+   *
+   * @throws IllegalArgumentException naming the value that is out of range
+   */
+  public LoadSettings {
+    Objects.requireNonNull(url, "url");
+    Objects.requireNonNull(key, "key");
+    require(subscribers >= 0, "subscribers must be 0 or more, was " + subscribers);
+    require(channels >= 1, "channels must be at least 1, was " + channels);
+    require(publishers >= 1, "publishers must be at least 1, was " + publishers);
+    require(rate >= 0, "rate must be 0 (as fast as possible) or more, was " + rate);
+    require(payloadBytes >= Payload.MIN_BYTES, "payload must be at least " + Payload.MIN_BYTES
+        + " bytes (it carries a timestamp and a sequence number), was " + payloadBytes);
+    require(!warmup.isNegative() && !duration.isNegative() && !duration.isZero(),
+        "warm-up must be 0 or more and duration more than 0");
+    require(threads >= 1, "threads must be at least 1, was " + threads);
+    require(window >= 1, "window must be at least 1, was " + window);
+    require(connectConcurrency >= 1, "connect concurrency must be at least 1, was "
+        + connectConcurrency);
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.ignition.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ignition.core.Plan;
+import io.ignition.server.IgnitionServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LoadRunTest {
+  private static final String KEY = "k-load-test";
+
+  private final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+  private IgnitionServer server;
+
+  @BeforeEach
+  void startServer() throws Exception {
+    server = IgnitionServer.builder().host("127.0.0.1").port(0).httpPort(-1)
+        .app("bench", Plan.ENTERPRISE, KEY).build();
+    server.start();
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.close();
+  }
+
+  private LoadResult run(double rate, double warmupSeconds, double durationSeconds)
+      throws Exception {
+    LoadSettings settings = new LoadSettings(URI.create("ws://127.0.0.1:" + server.port()), KEY,
+        20, 2, 2, rate, 100, seconds(warmupSeconds), seconds(durationSeconds), 2, 8, 16,
+        Duration.ofSeconds(5));
+    try (LoadRun run = new LoadRun(settings, ProcessHandle.current().pid(), "enterprise",
+        new PrintStream(progress, true, StandardCharsets.UTF_8))) {
+      return run.run();
+    }
+  }
+
+  private static Duration seconds(double seconds) {
+    return Duration.ofMillis((long) (seconds * 1000));
+  }
+
+  @Test
+  void run_atRate_deliversEveryMeasuredEventInOrder() throws Exception {
+    LoadResult result = run(200, 0.5, 1.5);
+
+    // 200 emits/s for 1.5 s over 2 channels of 10 subscribers: about 300 emits, 3,000 deliveries.
+    assertThat(result.connect().ready()).isEqualTo(20);
+    assertThat(result.publishes().count()).isBetween(250L, 350L);
+    assertThat(result.deliveries().count()).isEqualTo(result.publishes().count() * 10)
+        .isEqualTo(result.deliveries().expected());
+    assertThat(result.deliveries().lost()).isZero();
+    assertThat(result.deliveries().outOfOrder()).isZero();
+    assertThat(result.latencyMillis().samples()).isEqualTo(result.deliveries().count());
+    assertThat(result.latencyMillis().max()).isGreaterThan(0);
+    assertThat(result.errors().errorFrames()).isEmpty();
+    assertThat(result.errors().closes()).isEmpty();
+    assertThat(result.server().cpuSeconds()).isNotNull();
+    assertThat(progress.toString(StandardCharsets.UTF_8)).contains("deliveries/s");
+  }
+
+  @Test
+  void run_flatOut_losesNothing() throws Exception {
+    LoadResult result = run(0, 0.2, 1.0);
+
+    assertThat(result.deliveries().count()).isPositive()
+        .isEqualTo(result.deliveries().expected());
+    assertThat(result.deliveries().lost()).isZero();
+    assertThat(result.deliveries().outOfOrder()).isZero();
+    assertThat(result.errors().closes()).isEmpty();
+  }
+}
