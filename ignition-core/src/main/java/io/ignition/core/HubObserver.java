@@ -25,6 +25,12 @@ public interface HubObserver {
   /** An event was published and delivered to {@code deliveries} subscribers on this node. */
   default void published(App app, int deliveries) {}
 
+  /**
+   * An event published on another node of a cluster was delivered to {@code deliveries}
+   * subscribers on this one; it was counted as published where it was published.
+   */
+  default void deliveredFromCluster(int deliveries) {}
+
   /** A request was refused by the quota policy with {@code code}. */
   default void requestRefused(App app, String code) {}
 }

@@ -401,10 +401,11 @@ public final class IgnitionServer implements AutoCloseable {
     public IgnitionServer build() {
       hub.keys(store != null ? store : KeyStore.inMemory(keys));
       ServerMetrics metrics = ServerMetrics.create(meterRegistry);
-      hub.observer(metrics.observer(observer));
+      HubObserver observed = metrics.observer(observer);
+      hub.observer(observed);
       ClusterMode cluster = null;
       if (redis != null) {
-        cluster = new ClusterMode(redis, Clock.systemUTC());
+        cluster = new ClusterMode(redis, Clock.systemUTC(), observed);
         if (!registrySet) {
           hub.registry(cluster.registry());
         }

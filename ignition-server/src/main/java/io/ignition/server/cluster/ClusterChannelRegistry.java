@@ -56,9 +56,9 @@ public final class ClusterChannelRegistry implements ChannelRegistry {
     return delivered;
   }
 
-  /** Delivers an event that another node published to this node's subscribers. */
-  public void deliverRemote(Event event) {
-    local.publish(event);
+  /** Delivers an event that another node published to this node's subscribers; returns how many. */
+  public int deliverRemote(Event event) {
+    return local.publish(event);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.ignition.server.cluster;
 
 import io.ignition.core.ChannelRegistry;
+import io.ignition.core.HubObserver;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -20,11 +21,16 @@ public final class ClusterMode implements AutoCloseable {
   private final ClusterChannelRegistry registry;
   private final RedisQuotaPolicy quotas;
 
-  /** Wires the parts; nothing connects before {@link #start}. */
-  public ClusterMode(RedisSettings settings, Clock clock) {
+  /**
+   * Wires the parts; nothing connects before {@link #start}.
+   *
+   * @param observer hears of deliveries of events published on other nodes
+   */
+  public ClusterMode(RedisSettings settings, Clock clock, HubObserver observer) {
     this.settings = settings;
     ClusterChannelRegistry[] holder = new ClusterChannelRegistry[1];
-    this.bridge = new RedisBridge(settings, health, event -> holder[0].deliverRemote(event));
+    this.bridge = new RedisBridge(settings, health,
+        event -> observer.deliveredFromCluster(holder[0].deliverRemote(event)));
     this.registry = new ClusterChannelRegistry(ChannelRegistry.inMemory(), bridge);
     holder[0] = registry;
     this.quotas = new RedisQuotaPolicy(bridge, health, clock);

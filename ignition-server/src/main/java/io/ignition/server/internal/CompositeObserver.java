@@ -49,6 +49,12 @@ final class CompositeObserver implements HubObserver {
   }
 
   @Override
+  public void deliveredFromCluster(int deliveries) {
+    first.deliveredFromCluster(deliveries);
+    second.deliveredFromCluster(deliveries);
+  }
+
+  @Override
   public void requestRefused(App app, String code) {
     first.requestRefused(app, code);
     second.requestRefused(app, code);

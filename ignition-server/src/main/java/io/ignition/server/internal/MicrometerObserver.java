@@ -88,6 +88,11 @@ final class MicrometerObserver implements HubObserver {
   }
 
   @Override
+  public void deliveredFromCluster(int deliveries) {
+    delivered.increment(deliveries);
+  }
+
+  @Override
   public void requestRefused(App app, String code) {
     requestsRefused.increment(code);
   }

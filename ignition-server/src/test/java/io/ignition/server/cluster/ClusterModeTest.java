@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.ignition.core.Admission;
 import io.ignition.core.App;
 import io.ignition.core.Event;
+import io.ignition.core.HubObserver;
 import io.ignition.core.Plan;
 import io.ignition.core.Subscriber;
 import io.ignition.server.RedisTestKeys;
@@ -41,7 +42,7 @@ class ClusterModeTest {
 
   private ClusterMode node(URI redis, Duration leaseTtl) {
     ClusterMode node = new ClusterMode(new RedisSettings(redis, prefix, leaseTtl, false),
-        Clock.systemUTC());
+        Clock.systemUTC(), HubObserver.NONE);
     nodes.add(node);
     node.start();
     return node;
