@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /** Three nodes as separate processes of the shaded jar, joined by the Redis at 127.0.0.1:6379. */
 class ClusterJarIT {
@@ -130,7 +130,7 @@ class ClusterJarIT {
 
     assertThat(total).as("emits admitted after the three connections").isEqualTo(997);
     String counter = prefix + "req:meter:" + LocalDate.now(ZoneOffset.UTC).toEpochDay();
-    try (JedisPooled redis = new JedisPooled("127.0.0.1", 6379)) {
+    try (RedisClient redis = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build()) {
       assertThat(redis.get(counter)).isEqualTo("1000");
       assertThat(redis.ttl(counter)).as("expires with its day").isBetween(1L, 86_460L);
     }

@@ -1,6 +1,6 @@
 package io.ignition.server;
 
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -10,7 +10,7 @@ public final class RedisTestKeys {
 
   /** Deletes every key of the Redis at 127.0.0.1:6379 that starts with {@code prefix}. */
   public static void deleteAll(String prefix) {
-    try (JedisPooled redis = new JedisPooled("127.0.0.1", 6379)) {
+    try (RedisClient redis = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build()) {
       String cursor = ScanParams.SCAN_POINTER_START;
       do {
         ScanResult<String> page = redis.scan(cursor, new ScanParams().match(prefix + "*"));

@@ -19,7 +19,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisException;
@@ -59,7 +59,7 @@ public final class RedisBridge implements AutoCloseable {
   private final Consumer<Event> remote;
   private final String nodeId = UUID.randomUUID().toString();
   private final JedisClientConfig clientConfig;
-  private final JedisPooled commands;
+  private final RedisClient commands;
   private final BlockingQueue<String[]> outgoing = new ArrayBlockingQueue<>(MAX_QUEUED);
   private final Object lock = new Object();
   private final Map<String, Queue<CompletableFuture<Void>>> wanted = new HashMap<>();
@@ -79,7 +79,8 @@ public final class RedisBridge implements AutoCloseable {
     this.remote = remote;
     this.clientConfig = DefaultJedisClientConfig.builder()
         .connectionTimeoutMillis(2_000).socketTimeoutMillis(2_000).build();
-    this.commands = new JedisPooled(address(), clientConfig);
+    this.commands =
+        RedisClient.builder().hostAndPort(address()).clientConfig(clientConfig).build();
     this.subscriberThread = new Thread(this::subscribeLoop, "ignition-redis-subscriber");
     this.publisherThread = new Thread(this::publishLoop, "ignition-redis-publisher");
     subscriberThread.setDaemon(true);
@@ -106,7 +107,7 @@ public final class RedisBridge implements AutoCloseable {
   }
 
   /** Returns the pooled connection for commands (quota scripts). */
-  JedisPooled commands() {
+  RedisClient commands() {
     return commands;
   }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -80,7 +80,7 @@ public final class RedisQuotaPolicy implements QuotaPolicy, AutoCloseable {
 
   private final RedisBridge bridge;
   private final RedisHealth health;
-  private final JedisPooled redis;
+  private final RedisClient redis;
   private final Clock clock;
   private final QuotaPolicy fallback;
   private final String prefix;

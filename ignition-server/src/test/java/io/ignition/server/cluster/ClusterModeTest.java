@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Protocol;
 
 /** Nodes joined through the real Redis at 127.0.0.1:6379 (or a private one where noted). */
@@ -162,7 +162,8 @@ class ClusterModeTest {
       a.registry().subscribe("acme", "news", onA).toCompletableFuture().get(5, TimeUnit.SECONDS);
       assertDelivered(b, onA, "before");
 
-      try (JedisPooled admin = new JedisPooled(redis.uri().getHost(), redis.uri().getPort())) {
+      try (RedisClient admin = RedisClient.builder()
+          .hostAndPort(redis.uri().getHost(), redis.uri().getPort()).build()) {
         admin.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub");
       }
       assertDelivered(b, onA, "after the pub/sub connections were killed");
