@@ -153,7 +153,11 @@ class ClusterJarIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> connections(0) == 1);
       try (WsClient admitted = client(1, "k-tiny")) {
         assertThat(connections(1)).isEqualTo(2);
+        assertThat(admitted.request("{\"op\":\"ping\",\"id\":1}", 1).get("op").getAsString())
+            .isEqualTo("ok");
       }
+      assertThat(survivor.request("{\"op\":\"ping\",\"id\":1}", 1).get("op").getAsString())
+          .as("the survivor's connection was never disturbed").isEqualTo("ok");
     } finally {
       onDoomed.forEach(WsClient::abort);
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ClusterChannelRegistry implements ChannelRegistry {
   private final ChannelRegistry local;
-  private final RedisBridge bridge;
+  private final Bridge bridge;
   /** Channels with local subscribers, and the Redis subscription each one waits for. */
   private final ConcurrentHashMap<String, CompletableFuture<Void>> interest =
       new ConcurrentHashMap<>();
@@ -22,7 +22,7 @@ public final class ClusterChannelRegistry implements ChannelRegistry {
   /**
    * Creates the registry; events from other nodes must be passed to {@link #deliverRemote}.
    */
-  public ClusterChannelRegistry(ChannelRegistry local, RedisBridge bridge) {
+  ClusterChannelRegistry(ChannelRegistry local, Bridge bridge) {
     this.local = local;
     this.bridge = bridge;
   }

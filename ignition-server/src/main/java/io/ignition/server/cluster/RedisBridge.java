@@ -3,16 +3,12 @@ package io.ignition.server.cluster;
 import io.ignition.core.Event;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -31,7 +27,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * <p>Thread-safe. Two threads of its own: one blocks in SUBSCRIBE and delivers what arrives, one
  * sends this node's events in pipelined batches over one connection, which keeps them in order.
  */
-public final class RedisBridge implements AutoCloseable {
+final class RedisBridge implements Bridge {
   /*
    * Design
    *
@@ -49,10 +45,7 @@ public final class RedisBridge implements AutoCloseable {
    * a node's events in publish order across the cluster.
    */
 
-  private static final int MAX_QUEUED = 100_000;
-  private static final int MAX_BATCH = 1_000;
   private static final long MAX_BACKOFF_MILLIS = 2_000;
-  private static final String VERSION = "1";
 
   private final RedisSettings settings;
   private final RedisHealth health;
@@ -60,11 +53,10 @@ public final class RedisBridge implements AutoCloseable {
   private final String nodeId = UUID.randomUUID().toString();
   private final JedisClientConfig clientConfig;
   private final RedisClient commands;
-  private final BlockingQueue<String[]> outgoing = new ArrayBlockingQueue<>(MAX_QUEUED);
+  private final OrderedPublisher publisher;
   private final Object lock = new Object();
   private final Map<String, Queue<CompletableFuture<Void>>> wanted = new HashMap<>();
   private final Thread subscriberThread;
-  private final Thread publisherThread;
   private volatile boolean running = true;
   private volatile @Nullable Listener listener;
 
@@ -82,18 +74,14 @@ public final class RedisBridge implements AutoCloseable {
     this.commands =
         RedisClient.builder().hostAndPort(address()).clientConfig(clientConfig).build();
     this.subscriberThread = new Thread(this::subscribeLoop, "ignition-redis-subscriber");
-    this.publisherThread = new Thread(this::publishLoop, "ignition-redis-publisher");
+    this.publisher = new OrderedPublisher(settings.prefix(), nodeId, health, this::send);
     subscriberThread.setDaemon(true);
-    publisherThread.setDaemon(true);
   }
 
-  /**
-   * Starts connecting, and waits up to {@code wait} for Redis; returns whether it answered. The
-   * bridge keeps trying in the background either way.
-   */
+  @Override
   public boolean start(Duration wait) {
     subscriberThread.start();
-    publisherThread.start();
+    publisher.start();
     long deadline = System.nanoTime() + wait.toNanos();
     while (!health.up() && System.nanoTime() < deadline) {
       sleep(10);
@@ -101,24 +89,22 @@ public final class RedisBridge implements AutoCloseable {
     return health.up();
   }
 
-  /** Returns this node's id, unique per process start. */
+  @Override
   public String nodeId() {
     return nodeId;
   }
 
-  /** Returns the pooled connection for commands (quota scripts). */
-  RedisClient commands() {
+  @Override
+  public RedisClient commands() {
     return commands;
   }
 
-  RedisSettings settings() {
+  @Override
+  public RedisSettings settings() {
     return settings;
   }
 
-  /**
-   * Subscribes this node to an app channel. The future completes when Redis confirms, or at once
-   * when Redis is unreachable.
-   */
+  @Override
   public CompletableFuture<Void> subscribe(String app, String channel) {
     String key = channelKey(app, channel);
     CompletableFuture<Void> confirmed = new CompletableFuture<>();
@@ -140,7 +126,7 @@ public final class RedisBridge implements AutoCloseable {
     return confirmed;
   }
 
-  /** Unsubscribes this node from an app channel. */
+  @Override
   public void unsubscribe(String app, String channel) {
     String key = channelKey(app, channel);
     synchronized (lock) {
@@ -159,33 +145,20 @@ public final class RedisBridge implements AutoCloseable {
     }
   }
 
-  /** Passes an event published on this node to the other nodes; never blocks. */
+  @Override
   public void publish(Event event) {
-    if (!health.up()) {
-      health.droppedEvents(1);
-      return;
-    }
-    String[] message = {channelKey(event.app(), event.channel()), encode(event)};
-    if (!outgoing.offer(message)) {
-      health.droppedEvents(1);
-    }
+    publisher.offer(event);
   }
 
   private String channelKey(String app, String channel) {
-    return settings.prefix() + "ch:" + app.length() + ":" + app + ":" + channel;
-  }
-
-  private String encode(Event event) {
-    return VERSION + "\n" + nodeId + "\n" + event.app() + "\n" + event.channel() + "\n"
-        + event.name() + "\n" + event.data();
+    return EventCodec.channelKey(settings.prefix(), app, channel);
   }
 
   private void receive(String message) {
-    String[] parts = message.split("\n", 6);
-    if (parts.length != 6 || !VERSION.equals(parts[0]) || nodeId.equals(parts[1])) {
-      return;
+    Event event = EventCodec.decode(nodeId, message);
+    if (event != null) {
+      remote.accept(event);
     }
-    remote.accept(new Event(parts[2], parts[3], parts[4], parts[5], null));
   }
 
   private void subscribeLoop() {
@@ -216,25 +189,6 @@ public final class RedisBridge implements AutoCloseable {
       });
     }
     health.unreachable(cause);
-  }
-
-  private void publishLoop() {
-    List<String[]> batch = new ArrayList<>(MAX_BATCH);
-    while (running) {
-      try {
-        String[] first = outgoing.poll(1, TimeUnit.SECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        outgoing.drainTo(batch, MAX_BATCH - 1);
-        send(batch);
-      } catch (InterruptedException e) {
-        return;
-      } finally {
-        batch.clear();
-      }
-    }
   }
 
   private void send(List<String[]> batch) {
@@ -268,7 +222,6 @@ public final class RedisBridge implements AutoCloseable {
     }
   }
 
-  /** Stops both threads and closes the connections. */
   @Override
   public void close() {
     running = false;
@@ -281,15 +234,10 @@ public final class RedisBridge implements AutoCloseable {
       }
     }
     subscriberThread.interrupt();
-    publisherThread.interrupt();
+    publisher.close();
     commands.close();
-    join(subscriberThread);
-    join(publisherThread);
-  }
-
-  private static void join(Thread thread) {
     try {
-      thread.join(Duration.ofSeconds(3).toMillis());
+      subscriberThread.join(Duration.ofSeconds(3).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -15,7 +15,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -32,13 +36,14 @@ public final class RedisQuotaPolicy implements QuotaPolicy, AutoCloseable {
    * Requests. One counter per app and UTC day; a script refuses at the limit or increments, and
    * sets the key to expire shortly after the day ends.
    *
-   * Connections. Each node keeps its share of an app's open connections in one hash field,
-   * hash[app][node] = count, and holds a lease key that it renews every third of the lease's
-   * lifetime. The admission script sums the shares of nodes whose lease is alive, deletes the
-   * shares of nodes whose lease expired (a killed node stops counting once its lease runs out,
-   * and no node wipes another's share), then refuses at the limit or increments its own share.
-   * A release never takes a share below zero. The node also keeps its counts locally and writes
-   * them back with each renewal, which repairs its share after Redis was lost.
+   * Connections. An app's hash holds, per node, its share of the app's open connections
+   * (n:NODE) and when that share's lease ends (l:NODE, by Redis's clock). A node renews its
+   * leases every third of their lifetime. The admission script sums the shares whose lease is
+   * alive, deletes the others (a killed node stops counting once its lease runs out, and no node
+   * wipes another's live share), then refuses at the limit or increments its own share. A
+   * release never takes a share below zero. The node also keeps its counts locally and writes
+   * them with each renewal, which repairs its share after Redis was lost. Every script touches
+   * the one key it is given, so the scripts also run on Redis Cluster.
    *
    * Redis unreachable. Fail-open (the default) enforces each plan on this node alone with an
    * in-memory policy; fail-closed refuses metered requests with "unavailable". Either way the
@@ -52,35 +57,50 @@ public final class RedisQuotaPolicy implements QuotaPolicy, AutoCloseable {
       if n == 1 then redis.call('EXPIREAT', KEYS[1], ARGV[2]) end
       return n
       """;
+  /** Sums the live shares of the hash in KEYS[1], dropping those whose lease ran out. */
   private static final String SHARES = """
+      local t = redis.call('TIME')
+      local now = t[1] * 1000 + math.floor(t[2] / 1000)
       local total = 0
       local fields = redis.call('HGETALL', KEYS[1])
       for i = 1, #fields, 2 do
-        local node = fields[i]
-        if node ~= ARGV[2] and redis.call('EXISTS', ARGV[3] .. node) == 0 then
-          redis.call('HDEL', KEYS[1], node)
-        else
-          total = total + tonumber(fields[i + 1])
+        local field = fields[i]
+        if string.sub(field, 1, 2) == 'n:' then
+          local node = string.sub(field, 3)
+          local lease = tonumber(redis.call('HGET', KEYS[1], 'l:' .. node) or '0')
+          if node ~= ARGV[2] and lease < now then
+            redis.call('HDEL', KEYS[1], field, 'l:' .. node)
+          else
+            total = total + tonumber(fields[i + 1])
+          end
         end
       end
       """;
   private static final String CONNECT = SHARES + """
       local limit = tonumber(ARGV[1])
       if limit >= 0 and total >= limit then return -1 end
-      return redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
+      redis.call('HSET', KEYS[1], 'l:' .. ARGV[2], now + tonumber(ARGV[3]))
+      return redis.call('HINCRBY', KEYS[1], 'n:' .. ARGV[2], 1)
       """;
   private static final String COUNT = SHARES + "return total\n";
   private static final String RELEASE = """
-      local n = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
-      if n > 0 then return redis.call('HINCRBY', KEYS[1], ARGV[1], -1) end
+      local n = tonumber(redis.call('HGET', KEYS[1], 'n:' .. ARGV[1]) or '0')
+      if n > 0 then return redis.call('HINCRBY', KEYS[1], 'n:' .. ARGV[1], -1) end
       return 0
+      """;
+  private static final String RENEW = """
+      local t = redis.call('TIME')
+      local now = t[1] * 1000 + math.floor(t[2] / 1000)
+      local lease = now + tonumber(ARGV[3])
+      redis.call('HSET', KEYS[1], 'n:' .. ARGV[1], ARGV[2], 'l:' .. ARGV[1], lease)
+      return 1
       """;
   private static final long DAY_MILLIS = 86_400_000L;
   private static final long EXPIRY_GRACE_SECONDS = 60;
 
-  private final RedisBridge bridge;
+  private final Bridge bridge;
   private final RedisHealth health;
-  private final RedisClient redis;
+  private final UnifiedJedis redis;
   private final Clock clock;
   private final QuotaPolicy fallback;
   private final String prefix;
@@ -93,7 +113,7 @@ public final class RedisQuotaPolicy implements QuotaPolicy, AutoCloseable {
       });
 
   /** Creates the policy; {@link #start} takes this node's lease. */
-  public RedisQuotaPolicy(RedisBridge bridge, RedisHealth health, Clock clock) {
+  RedisQuotaPolicy(Bridge bridge, RedisHealth health, Clock clock) {
     this.bridge = bridge;
     this.health = health;
     this.redis = bridge.commands();
@@ -125,7 +145,7 @@ public final class RedisQuotaPolicy implements QuotaPolicy, AutoCloseable {
   private @Nullable Admission connectInRedis(App app, int limit) {
     try {
       long result = (Long) eval(CONNECT, List.of(connectionsKey(app)),
-          List.of(Integer.toString(limit), bridge.nodeId(), prefix + "lease:"));
+          List.of(Integer.toString(limit), bridge.nodeId(), leaseMillis()));
       return result < 0 ? Admission.refuse("connection_limit", "app " + app.id()
           + " has reached its plan's limit of " + limit + " connections") : Admission.admit();
     } catch (JedisException e) {
@@ -187,7 +207,7 @@ public final class RedisQuotaPolicy implements QuotaPolicy, AutoCloseable {
       String used = redis.get(requestsKey(app, today));
       long requests = used == null ? 0 : Long.parseLong(used);
       long open = (Long) eval(COUNT, List.of(connectionsKey(app)),
-          List.of("-1", bridge.nodeId(), prefix + "lease:"));
+          List.of("-1", bridge.nodeId(), leaseMillis()));
       long limit = app.plan().dailyRequests();
       long left = limit == Plan.UNLIMITED ? Plan.UNLIMITED : Math.max(0, limit - requests);
       return new Usage(requests, left, (int) open, resetAt(today));
@@ -206,24 +226,41 @@ public final class RedisQuotaPolicy implements QuotaPolicy, AutoCloseable {
   @Override
   public void resetAllWindows() {
     fallback.resetAllWindows();
+    if (redis instanceof RedisClusterClient cluster) {
+      // SCAN walks one server: walk every primary of the cluster.
+      for (ConnectionPool pool : cluster.getClusterNodes().values()) {
+        try (Connection connection = pool.getResource(); Jedis node = new Jedis(connection)) {
+          deleteWindows(node::scan);
+        }
+      }
+    } else {
+      deleteWindows(redis::scan);
+    }
+  }
+
+  private void deleteWindows(java.util.function.BiFunction<String, ScanParams,
+      ScanResult<String>> scan) {
     ScanParams match = new ScanParams().match(prefix + "req:*").count(500);
     String cursor = ScanParams.SCAN_POINTER_START;
     do {
-      ScanResult<String> page = redis.scan(cursor, match);
+      ScanResult<String> page = scan.apply(cursor, match);
       page.getResult().forEach(redis::del);
       cursor = page.getCursor();
     } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
   }
 
+  /** Renews this node's lease on every app it holds connections of, with its exact counts. */
   private void renewLease() {
     try {
-      redis.psetex(prefix + "lease:" + bridge.nodeId(),
-          bridge.settings().leaseTtl().toMillis(), "1");
-      localOpen.forEach((appId, open) -> redis.hset(prefix + "conn:" + appId, bridge.nodeId(),
-          Integer.toString(open.get())));
+      localOpen.forEach((appId, open) -> eval(RENEW, List.of(prefix + "conn:" + appId),
+          List.of(bridge.nodeId(), Integer.toString(open.get()), leaseMillis())));
     } catch (RuntimeException e) {
       health.commandFailed(e);
     }
+  }
+
+  private String leaseMillis() {
+    return Long.toString(bridge.settings().leaseTtl().toMillis());
   }
 
   /** Runs a script, trying twice: a pooled connection can be stale after Redis restarted. */
