@@ -5,6 +5,7 @@ import io.ignition.bench.load.IdleResult;
 import io.ignition.bench.load.IdleRun;
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +34,11 @@ final class IdleCommand implements Callable<Integer> {
       description = "Connections opening at once. Default: ${DEFAULT-VALUE}.")
   int connectConcurrency;
 
+  @Option(names = "--hold", defaultValue = "0", paramLabel = "SECONDS",
+      description = "Keep the connections open this long after measuring, to inspect the server "
+          + "(jcmd GC.class_histogram, JFR). Default: ${DEFAULT-VALUE}.")
+  long holdSeconds;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -44,6 +50,12 @@ final class IdleCommand implements Callable<Integer> {
       IdleResult result = run.run();
       System.out.print(json ? new GsonBuilder().setPrettyPrinting().create().toJson(result)
           + "\n" : result.text());
+      System.out.flush();
+      if (holdSeconds > 0) {
+        System.err.println("holding " + result.connect().ready() + " connections for "
+            + holdSeconds + " s (server pid " + target.pid() + ")");
+        TimeUnit.SECONDS.sleep(holdSeconds);
+      }
     }
     return 0;
   }

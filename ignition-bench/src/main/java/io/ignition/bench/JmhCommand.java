@@ -117,10 +117,10 @@ final class JmhCommand implements Callable<Integer> {
   }
 
   private static @Nullable Double allocation(RunResult run) {
-    for (var secondary : run.getSecondaryResults().entrySet()) {
+    for (String label : run.getSecondaryResults().keySet()) {
       // JMH has prefixed the label with a middle dot in some versions.
-      if (secondary.getKey().replace("\u00b7", "").equals(ALLOCATION)) {
-        return secondary.getValue().getScore();
+      if (label.replace("\u00b7", "").equals(ALLOCATION)) {
+        return run.getSecondaryResults().get(label).getScore();
       }
     }
     return null;

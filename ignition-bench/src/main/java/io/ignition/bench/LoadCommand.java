@@ -5,6 +5,7 @@ import io.ignition.bench.load.LoadResult;
 import io.ignition.bench.load.LoadRun;
 import io.ignition.bench.load.LoadSettings;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -85,11 +86,10 @@ final class LoadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    LoadSettings settings;
+    // Checks the numbers before a server is spawned for nothing.
+    settings(URI.create("ws://127.0.0.1:4000"), "unchecked");
     try (ServerOptions.Server target = server.open(System.err)) {
-      settings = new LoadSettings(target.url(), target.key(), subscribers, channels, publishers,
-          rate, payloadBytes, seconds(warmupSeconds), seconds(durationSeconds), threads, window,
-          connectConcurrency, seconds(drainSeconds));
+      LoadSettings settings = settings(target.url(), target.key());
       try (LoadRun run = new LoadRun(settings, target.pid(), target.plan(), System.err)) {
         LoadResult result = run.run();
         System.out.print(json ? new GsonBuilder().setPrettyPrinting().create().toJson(result)
@@ -97,6 +97,12 @@ final class LoadCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private LoadSettings settings(URI url, String key) {
+    return new LoadSettings(url, key, subscribers, channels, publishers, rate, payloadBytes,
+        seconds(warmupSeconds), seconds(durationSeconds), threads, window, connectConcurrency,
+        seconds(drainSeconds));
   }
 
   static Duration seconds(double seconds) {

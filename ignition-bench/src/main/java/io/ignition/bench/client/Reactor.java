@@ -171,6 +171,7 @@ public final class Reactor implements AutoCloseable {
   @Override
   public void close() {
     if (!thread.isAlive()) {
+      shutdown();
       return;
     }
     execute(this::shutdown);

@@ -36,7 +36,6 @@ public final class WsConnection {
 
   private final Reactor reactor;
   private final InetSocketAddress address;
-  private final String target;
   private final WsHandler handler;
   private final byte[] mask = new byte[4];
   private final String expectedAccept;
@@ -53,7 +52,6 @@ public final class WsConnection {
   WsConnection(Reactor reactor, InetSocketAddress address, String target, WsHandler handler) {
     this.reactor = reactor;
     this.address = address;
-    this.target = target;
     this.handler = handler;
     ThreadLocalRandom random = ThreadLocalRandom.current();
     random.nextBytes(mask);

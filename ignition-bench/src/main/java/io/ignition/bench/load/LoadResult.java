@@ -47,9 +47,12 @@ public record LoadResult(Config config, Connect connect, Deliveries deliveries,
   public record Errors(Map<String, Long> errorFrames, Map<String, Long> closes,
       Map<String, Long> connectFailures) {}
 
-  /** The server's CPU time over the measured window; null fields when its pid is unknown. */
+  /**
+   * The server's CPU time and write system calls over the measured window (all of them: events,
+   * replies, pings); null fields when its pid is unknown or /proc unreadable.
+   */
   public record Server(@Nullable Long pid, @Nullable Double cpuSeconds, @Nullable Double cores,
-      @Nullable Double cpuMicrosPerDelivery) {}
+      @Nullable Double cpuMicrosPerDelivery, @Nullable Double writeCallsPerDelivery) {}
 
   /** How busy the tool's own threads were over the measured window. */
   public record Tool(List<ThreadLoad> receiveThreads, ThreadLoad publisherThread,
@@ -85,9 +88,10 @@ public record LoadResult(Config config, Connect connect, Deliveries deliveries,
     if (server.pid == null || server.cpuSeconds == null) {
       return "server: CPU not measured (give --server-pid, or --spawn-server)\n";
     }
-    return format("server: pid %d, CPU %.2f s = %.2f cores, %s us per delivery%n", server.pid,
-        server.cpuSeconds, server.cores, server.cpuMicrosPerDelivery == null ? "-"
-            : format("%.2f", server.cpuMicrosPerDelivery));
+    return format("server: pid %d, CPU %.2f s = %.2f cores, %s us and %s write calls per "
+        + "delivery%n", server.pid, server.cpuSeconds, server.cores,
+        server.cpuMicrosPerDelivery == null ? "-" : format("%.2f", server.cpuMicrosPerDelivery),
+        server.writeCallsPerDelivery == null ? "-" : format("%.3f", server.writeCallsPerDelivery));
   }
 
   private String toolLine() {

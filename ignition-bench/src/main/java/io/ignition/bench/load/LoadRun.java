@@ -248,11 +248,14 @@ public final class LoadRun implements AutoCloseable {
 
   private LoadResult.Server server(Window window, long delivered) {
     if (serverPid == null || window.start().serverCpu() < 0 || window.end().serverCpu() < 0) {
-      return new LoadResult.Server(serverPid, null, null, null);
+      return new LoadResult.Server(serverPid, null, null, null, null);
     }
     double cpu = (window.end().serverCpu() - window.start().serverCpu()) / 1e9;
+    long writes = window.end().serverWrites() - window.start().serverWrites();
+    Double writesPerDelivery = delivered == 0 || window.start().serverWrites() < 0 ? null
+        : writes / (double) delivered;
     return new LoadResult.Server(serverPid, cpu, cpu / window.wallSeconds(),
-        delivered == 0 ? null : cpu * 1e6 / delivered);
+        delivered == 0 ? null : cpu * 1e6 / delivered, writesPerDelivery);
   }
 
   private LoadResult.Tool tool(Window window) {
@@ -286,7 +289,7 @@ public final class LoadRun implements AutoCloseable {
     threads[receivers.size()] = publishing.cpuNanos();
     long process = ((com.sun.management.OperatingSystemMXBean)
         ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    return new Sample(System.nanoTime(), serverCpu(), threads, process);
+    return new Sample(System.nanoTime(), serverCpu(), serverWrites(), threads, process);
   }
 
   private long serverCpu() {
@@ -297,6 +300,17 @@ public final class LoadRun implements AutoCloseable {
       return ProcCpu.cpuNanos(serverPid);
     } catch (IOException | RuntimeException e) {
       notes.add("cannot read the server's CPU time: " + e.getMessage());
+      return -1;
+    }
+  }
+
+  private long serverWrites() {
+    if (serverPid == null) {
+      return -1;
+    }
+    try {
+      return ProcCpu.writeCalls(serverPid);
+    } catch (IOException | RuntimeException e) {
       return -1;
     }
   }
@@ -342,7 +356,8 @@ public final class LoadRun implements AutoCloseable {
 
   private record Progress(long atNanos, long received, long acked) {}
 
-  private record Sample(long wallNanos, long serverCpu, long[] threadCpu, long processCpu) {}
+  private record Sample(long wallNanos, long serverCpu, long serverWrites, long[] threadCpu,
+      long processCpu) {}
 
   private record Window(Sample start, Sample end) {
     double wallSeconds() {

@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads a process's CPU time (user plus system) from {@code /proc/PID/stat}, on Linux. */
+/**
+ * Reads a process's CPU time (user plus system) from {@code /proc/PID/stat} and its count of
+ * write system calls from {@code /proc/PID/io}, on Linux.
+ */
 final class ProcCpu {
   private static final long DEFAULT_CLOCK_TICKS = 100;
   private static final long CLOCK_TICKS = clockTicks();
@@ -27,6 +30,21 @@ final class ProcCpu {
     long ticks = Long.parseLong(fields[UTIME_AFTER_NAME])
         + Long.parseLong(fields[UTIME_AFTER_NAME + 1]);
     return ticks * 1_000_000_000L / CLOCK_TICKS;
+  }
+
+  /**
+   * Returns how many write system calls (write, writev, send...) the process has made so far.
+   *
+   * @throws IOException when the process does not exist or /proc cannot be read (it needs the
+   *     same user as the process, or root)
+   */
+  static long writeCalls(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "io"))) {
+      if (line.startsWith("syscw:")) {
+        return Long.parseLong(line.substring("syscw:".length()).trim());
+      }
+    }
+    throw new IOException("no syscw in /proc/" + pid + "/io");
   }
 
   private static long clockTicks() {

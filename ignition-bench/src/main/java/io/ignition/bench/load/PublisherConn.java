@@ -86,8 +86,9 @@ final class PublisherConn implements WsHandler {
       driver.acknowledged(entry & CHANNEL_MASK, (entry & MEASURED) != 0);
     } else if (Ascii.startsWith(in, offset, end, Payload.ERROR_PREFIX)) {
       if (Ascii.startsWith(in, offset, end, Payload.ERROR_ID_PREFIX)) {
+        long id = Ascii.getLong(in, offset + Payload.ERROR_ID_PREFIX.length, end);
         settled++;
-        driver.refused();
+        driver.refused(pending[(int) id & (MAX_IN_FLIGHT - 1)] & CHANNEL_MASK);
       }
       problems.error(Payload.errorCode(new String(in, offset, length, StandardCharsets.UTF_8)));
     } else if (Ascii.startsWith(in, offset, end, Payload.WELCOME_PREFIX)) {

@@ -149,9 +149,10 @@ final class PublisherDriver implements Reactor.Ticker {
     }
   }
 
-  /** Counts an emit the server refused. */
-  void refused() {
+  /** Counts an emit the server refused: its deliveries will never come. */
+  void refused(int channel) {
     refused++;
+    fanoutSent -= fanout[channel];
   }
 
   /** Returns the counts so far, read on the reactor's thread. */
@@ -174,7 +175,7 @@ final class PublisherDriver implements Reactor.Ticker {
    * The publishers' counts.
    *
    * @param sent emits sent
-   * @param fanoutSent deliveries the sent emits should make
+   * @param fanoutSent deliveries the sent emits should make, less those of refused emits
    * @param acknowledged emits answered {@code ok}
    * @param acknowledgedMeasured of those, the ones sent in the measured window
    * @param refused emits answered with an error

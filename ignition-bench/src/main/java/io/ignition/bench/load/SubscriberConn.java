@@ -51,7 +51,13 @@ final class SubscriberConn implements WsHandler {
       ready = true;
       tracker.ready(now - connectStartNanos);
     } else if (Ascii.startsWith(in, offset, end, Payload.ERROR_PREFIX)) {
-      problems.error(Payload.errorCode(new String(in, offset, length, StandardCharsets.UTF_8)));
+      String code = Payload.errorCode(new String(in, offset, length, StandardCharsets.UTF_8));
+      problems.error(code);
+      if (!ready) {
+        // The subscribe was refused: this subscriber will never be ready, so stop waiting.
+        connection.close(1000);
+        tracker.failed("subscribe refused: " + code);
+      }
     }
   }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class LoadRunTest {
   private static final String KEY = "k-load-test";
+  private static final String TINY_KEY = "k-load-tiny";
 
   private final ByteArrayOutputStream progress = new ByteArrayOutputStream();
   private IgnitionServer server;
@@ -22,7 +23,8 @@ class LoadRunTest {
   @BeforeEach
   void startServer() throws Exception {
     server = IgnitionServer.builder().host("127.0.0.1").port(0).httpPort(-1)
-        .app("bench", Plan.ENTERPRISE, KEY).build();
+        .app("bench", Plan.ENTERPRISE, KEY)
+        .app("tiny", new Plan("tiny", 45, 100), TINY_KEY).build();
     server.start();
   }
 
@@ -33,7 +35,12 @@ class LoadRunTest {
 
   private LoadResult run(double rate, double warmupSeconds, double durationSeconds)
       throws Exception {
-    LoadSettings settings = new LoadSettings(URI.create("ws://127.0.0.1:" + server.port()), KEY,
+    return run(KEY, rate, warmupSeconds, durationSeconds);
+  }
+
+  private LoadResult run(String key, double rate, double warmupSeconds, double durationSeconds)
+      throws Exception {
+    LoadSettings settings = new LoadSettings(URI.create("ws://127.0.0.1:" + server.port()), key,
         20, 2, 2, rate, 100, seconds(warmupSeconds), seconds(durationSeconds), 2, 8, 16,
         Duration.ofSeconds(5));
     try (LoadRun run = new LoadRun(settings, ProcessHandle.current().pid(), "enterprise",
@@ -74,5 +81,16 @@ class LoadRunTest {
     assertThat(result.deliveries().lost()).isZero();
     assertThat(result.deliveries().outOfOrder()).isZero();
     assertThat(result.errors().closes()).isEmpty();
+  }
+
+  @Test
+  void run_planRunsOut_reportsRefusalsAndTheClose() throws Exception {
+    LoadResult result = run(TINY_KEY, 100, 0.2, 1.0);
+
+    // 45 requests a day: 22 connections and 20 subscribes leave 3 emits, then refusals.
+    assertThat(result.publishes().refused()).isPositive();
+    assertThat(result.errors().errorFrames()).containsKey("quota_exceeded");
+    assertThat(result.errors().closes().keySet()).anyMatch(close -> close.startsWith("4029"));
+    assertThat(result.deliveries().lost()).isZero();
   }
 }
