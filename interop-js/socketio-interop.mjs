@@ -438,6 +438,18 @@ const scenarios = {
     assert.match(body.message, /transports: \["websocket"\]/);
   },
 
+  // IGNITION_KEY. Prints READY once joined; the test then shuts the server down. The client must
+  // see a transport close it reconnects from (with a DISCONNECT packet it would not).
+  async shutdown() {
+    const socket = await connected("", { auth: { token: required("IGNITION_KEY") },
+      reconnection: true, reconnectionDelay: 60_000 });
+    assert.equal(await request(socket, "JOIN", { group_id: "news" }), "joined news");
+    const disconnected = once(socket, "disconnect", TIMEOUT_MS, (reason) => reason);
+    console.log("READY");
+    assert.equal(await disconnected, "transport close");
+    assert.equal(socket.active, true, "socket.io-client reconnects after a transport close");
+  },
+
   // Driven by SocketIoCryptoInteropTest: IGNITION_KEY, IGNITION_SECRET. Sends a crypto-js
   // ciphertext to the Java SDK, prints READY, then prints what the Java SDK sends back.
   async "crypto-java"() {

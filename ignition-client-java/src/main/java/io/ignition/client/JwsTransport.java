@@ -83,8 +83,12 @@ final class JwsTransport implements Transport {
       this.listener = listener;
     }
 
+    /** Set once the upgrade succeeded; read on the same I/O thread that sets it. */
+    private volatile boolean opened;
+
     @Override
     public void onOpen(ServerHandshake handshake) {
+      opened = true;
       log.debug("websocket open uri={}", getURI());
       if (abandoned) {
         close(CloseFrame.NORMAL, "client gave up on this connection attempt");
@@ -104,7 +108,10 @@ final class JwsTransport implements Transport {
     @Override
     public void onClose(int code, String reason, boolean remote) {
       Exception error = lastError;
-      listener.onClosed(code, reason.isEmpty() && error != null ? String.valueOf(error) : reason);
+      String why = reason.isEmpty() && error != null ? String.valueOf(error) : reason;
+      // An upgrade the server refused (503 while it shuts down, 429 over a connection limit)
+      // arrives as a protocol error; it is a connection that never opened, worth retrying.
+      listener.onClosed(opened ? code : CloseCodes.NEVER_OPENED, why);
     }
 
     @Override

@@ -5,10 +5,12 @@ import io.ignition.core.internal.CachingKeyStore;
 import io.ignition.core.internal.FrameDecoder;
 import io.ignition.core.internal.Names;
 import io.ignition.core.internal.NativeSession;
+import io.ignition.core.internal.PublishGate;
 import io.ignition.core.internal.SessionIndex;
 import io.ignition.core.internal.Wire;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -22,11 +24,15 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable once built and thread-safe. Build one per node with {@link #builder()}.
  */
 public final class EventHub {
+  private static final Admission SHUTTING_DOWN = Admission.refuse("shutting_down",
+      "the server is shutting down; send the request to another node");
+
   private final KeyStore keys;
   private final QuotaPolicy quotas;
   private final ChannelRegistry registry;
   private final HubObserver observer;
   private final SessionIndex sessions = new SessionIndex();
+  private final PublishGate publishGate = new PublishGate();
   private final int maxFrameBytes;
   private final int maxChannelsPerConnection;
   private final AtomicLong connectionSequence = new AtomicLong();
@@ -108,7 +114,8 @@ public final class EventHub {
    *
    * @param data the payload as JSON text
    * @return admitted, or refused with {@code invalid_channel}, {@code invalid_event},
-   *     {@code bad_request} (data is not JSON) or the quota policy's refusal
+   *     {@code bad_request} (data is not JSON), {@code shutting_down} (after {@link #drain}) or the
+   *     quota policy's refusal
    */
   public Admission publish(App app, String channel, String event, String data) {
     Admission invalid = validate(channel, event, data);
@@ -116,13 +123,21 @@ public final class EventHub {
       return invalid;
     }
     observer.operation("publish");
-    Admission admission = quotas.admitRequest(app);
-    if (admission.admitted()) {
-      observer.published(app, registry.publish(new Event(app.id(), channel, event, data, null)));
-    } else {
-      observer.requestRefused(app, admission.code());
+    if (!publishGate.enter()) {
+      return SHUTTING_DOWN;
     }
-    return admission;
+    try {
+      Admission admission = quotas.admitRequest(app);
+      if (admission.admitted()) {
+        observer.published(app, registry.publish(new Event(app.id(), channel, event, data,
+            null)));
+      } else {
+        observer.requestRefused(app, admission.code());
+      }
+      return admission;
+    } finally {
+      publishGate.exit();
+    }
   }
 
   /**
@@ -132,6 +147,7 @@ public final class EventHub {
    * @param data the payload as JSON text
    * @return how many local subscribers it was delivered to
    * @throws IllegalArgumentException when the channel, the event or the data is invalid
+   * @throws IllegalStateException after {@link #drain}: the node is shutting down
    */
   public int publish(String appId, String channel, String event, String data) {
     Objects.requireNonNull(appId, "appId");
@@ -139,12 +155,44 @@ public final class EventHub {
     if (!invalid.admitted()) {
       throw new IllegalArgumentException(invalid.message());
     }
-    int deliveries = registry.publish(new Event(appId, channel, event, data, null));
-    App app = keys.app(appId);
-    if (app != null) {
-      observer.published(app, deliveries);
+    if (!publishGate.enter()) {
+      throw new IllegalStateException("the server is shutting down");
     }
-    return deliveries;
+    try {
+      int deliveries = registry.publish(new Event(appId, channel, event, data, null));
+      App app = keys.app(appId);
+      if (app != null) {
+        observer.published(app, deliveries);
+      }
+      return deliveries;
+    } finally {
+      publishGate.exit();
+    }
+  }
+
+  /**
+   * Stops taking events, as a node does when it shuts down: from now on emits are answered with
+   * error {@code shutting_down}, HTTP publishes are refused with it, and
+   * {@link #publish(String, String, String, String)} throws. Then waits up to {@code timeout} for
+   * the publishes already taken to reach every local subscriber's queue. Subscriptions and
+   * connections are not touched: the transport closes them after. Idempotent.
+   *
+   * @return true when every publish taken has been delivered, false when the timeout passed
+   *     first
+   */
+  public boolean drain(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    try {
+      return publishGate.close(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Returns the gate every publish passes; for protocol implementations. */
+  public PublishGate publishGate() {
+    return publishGate;
   }
 
   /** Returns what the {@code info} op reports for the app: plan, limits and usage. */

@@ -8,9 +8,10 @@ import io.ignition.core.HubObserver;
 import io.ignition.core.KeyStore;
 import io.ignition.core.Plan;
 import io.ignition.core.QuotaPolicy;
-import io.ignition.server.internal.EngineIoSettings;
 import io.ignition.server.cluster.ClusterMode;
 import io.ignition.server.cluster.RedisSettings;
+import io.ignition.server.internal.ConnectionLimits;
+import io.ignition.server.internal.EngineIoSettings;
 import io.ignition.server.internal.HttpApi;
 import io.ignition.server.internal.ServerMetrics;
 import io.ignition.server.internal.TransportSettings;
@@ -54,8 +55,10 @@ public final class IgnitionServer implements AutoCloseable {
   private final @Nullable String adminToken;
   private final WebSocketTransport transport;
   private final ServerMetrics metrics;
+  private final Duration shutdownGrace;
   private volatile @Nullable HttpApi http;
   private volatile boolean started;
+  private boolean closed;
 
   private final @Nullable ClusterMode cluster;
 
@@ -67,13 +70,17 @@ public final class IgnitionServer implements AutoCloseable {
     InetSocketAddress wsAddress = new InetSocketAddress(builder.host, builder.port);
     EngineIoSettings engineIo = new EngineIoSettings(builder.socketIoPingInterval,
         builder.socketIoPingTimeout, EngineIoSettings.DEFAULTS.connectTimeout());
+    ConnectionLimits limits = new ConnectionLimits(builder.maxConnections,
+        builder.maxConnectionsPerAddress, builder.maxHandshakeBytes, builder.maxHandshakeHeaders,
+        builder.handshakeTimeout);
     this.transportSettings = new TransportSettings(wsAddress, builder.decoderThreads,
-        builder.flushThreads, builder.maxQueuedBytes, builder.pingInterval, builder.closeTimeout,
-        engineIo, builder.handshakeTimeout);
+        builder.flushThreads, builder.maxQueuedBytes, builder.pingInterval, builder.pingTimeout,
+        builder.closeGrace, builder.shutdownGrace, engineIo, limits);
     this.httpAddress = builder.httpPort < 0 ? null
         : new InetSocketAddress(builder.host, builder.httpPort);
     this.httpThreads = builder.httpThreads;
     this.adminToken = builder.adminToken;
+    this.shutdownGrace = builder.shutdownGrace;
     this.transport = new WebSocketTransport(transportSettings);
     metrics.watch(hub.registry(), transport);
   }
@@ -170,16 +177,38 @@ public final class IgnitionServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, closes every client with 1001, releases both ports, and removes the server's
-   * meters from a registry it was given; idempotent.
+   * Shuts down gracefully, within the shutdown grace ({@link Builder#shutdownGrace}):
+   *
+   * <ol>
+   *   <li>the HTTP API answers 503 (but {@code /metrics}), new WebSocket upgrades are answered 503,
+   *       and emits are refused with {@code shutting_down};
+   *   <li>publishes already taken finish, so that every event the server acknowledged is queued
+   *       for its subscribers;
+   *   <li>every client is closed with 1001 and a reason, after what is queued for it; the server
+   *       waits for clients to read it and end their connections;
+   *   <li>whoever has not when the grace ends is cut off; both ports are released, and the
+   *       server's meters are removed from a registry it was given.
+   * </ol>
+   *
+   * <p>Blocks for at most the grace and about a second. Idempotent.
    */
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    long deadline = System.nanoTime() + shutdownGrace.toNanos();
     HttpApi api = http;
+    if (api != null) {
+      api.drain();
+    }
+    transport.drain();
+    hub.drain(shutdownGrace);
+    transport.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     if (api != null) {
       api.close();
     }
-    transport.close();
     if (cluster != null) {
       cluster.close();
     }
@@ -209,8 +238,14 @@ public final class IgnitionServer implements AutoCloseable {
     private int httpThreads = 16;
     private long maxQueuedBytes = 1024 * 1024;
     private Duration pingInterval = Duration.ofSeconds(30);
-    private Duration closeTimeout = Duration.ofSeconds(2);
-    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration pingTimeout = Duration.ofSeconds(15);
+    private Duration closeGrace = Duration.ofSeconds(10);
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private int maxConnections = ConnectionLimits.DEFAULTS.maxConnections();
+    private int maxConnectionsPerAddress = ConnectionLimits.DEFAULTS.maxConnectionsPerAddress();
+    private int maxHandshakeBytes = ConnectionLimits.DEFAULTS.maxHandshakeBytes();
+    private int maxHandshakeHeaders = ConnectionLimits.DEFAULTS.maxHandshakeHeaders();
+    private Duration handshakeTimeout = ConnectionLimits.DEFAULTS.handshakeTimeout();
     private Duration socketIoPingInterval = EngineIoSettings.DEFAULTS.pingInterval();
     private Duration socketIoPingTimeout = EngineIoSettings.DEFAULTS.pingTimeout();
 
@@ -329,7 +364,11 @@ public final class IgnitionServer implements AutoCloseable {
       return this;
     }
 
-    /** Sets the unsent bytes a connection may have before it is closed with 4008. Default 1 MiB. */
+    /**
+     * Sets the unsent bytes a connection may have before it is closed with 4008 as a slow
+     * consumer; its backlog is dropped then, and it has {@link #closeGrace} to read the close
+     * frame. At least 1,024; default 1 MiB.
+     */
     public Builder maxQueuedBytes(long maxQueuedBytes) {
       if (maxQueuedBytes < 1024) {
         throw new IllegalArgumentException("maxQueuedBytes must be at least 1024, was "
@@ -339,12 +378,84 @@ public final class IgnitionServer implements AutoCloseable {
       return this;
     }
 
-    /** Sets how often idle connections are pinged, in whole seconds; zero turns pings off. */
+    /**
+     * Sets how long a WebSocket connection may stay silent before the server pings it; any byte
+     * from the client, a pong included, counts. Zero turns pings and the dead-peer check off.
+     * Default 30 s. Socket.IO sessions also have their own heartbeat
+     * ({@link #socketIoPingInterval}).
+     */
     public Builder pingInterval(Duration pingInterval) {
-      if (pingInterval.isNegative()) {
-        throw new IllegalArgumentException("pingInterval must not be negative");
-      }
-      this.pingInterval = pingInterval;
+      this.pingInterval = TransportSettings.requireNotNegative(pingInterval, "pingInterval");
+      return this;
+    }
+
+    /**
+     * Sets how much longer a pinged connection may stay silent before its TCP connection is cut,
+     * which frees its subscriptions and its plan's connection slot: a dead peer is noticed within
+     * {@code pingInterval + pingTimeout}. Positive; default 15 s.
+     */
+    public Builder pingTimeout(Duration pingTimeout) {
+      this.pingTimeout = TransportSettings.requirePositive(pingTimeout, "pingTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long a connection that the server closes (a slow consumer's 4008, a plan limit's
+     * 4029, a protocol error) may take to read the close frame and end the connection before its
+     * TCP connection is cut. A client that pauses for less than this still reads its close code.
+     * Positive; default 10 s.
+     */
+    public Builder closeGrace(Duration closeGrace) {
+      this.closeGrace = TransportSettings.requirePositive(closeGrace, "closeGrace");
+      return this;
+    }
+
+    /**
+     * Sets how long {@link IgnitionServer#close} lets clients receive what is queued for them and
+     * finish the close handshake before it cuts them off. Zero cuts them at once; default 10 s.
+     */
+    public Builder shutdownGrace(Duration shutdownGrace) {
+      this.shutdownGrace = TransportSettings.requireNotNegative(shutdownGrace, "shutdownGrace");
+      return this;
+    }
+
+    /**
+     * Sets how many TCP connections the WebSocket port holds at once, upgraded or not; past it,
+     * upgrade requests are answered 503 {@code node_limit}. Default 100,000.
+     */
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = ConnectionLimits.requireAtLeast(maxConnections, 1, "maxConnections");
+      return this;
+    }
+
+    /**
+     * Sets how many TCP connections one source address holds at once; past it, upgrade requests
+     * are answered 429 {@code address_limit}. Behind a proxy every client shares the proxy's
+     * address: raise it there. Default 10,000.
+     */
+    public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+      this.maxConnectionsPerAddress = ConnectionLimits.requireAtLeast(maxConnectionsPerAddress, 1,
+          "maxConnectionsPerAddress");
+      return this;
+    }
+
+    /**
+     * Sets the largest upgrade request, headers included, in bytes; a larger one is cut off
+     * without an answer. At least 1,024; default 16,384.
+     */
+    public Builder maxHandshakeBytes(int maxHandshakeBytes) {
+      this.maxHandshakeBytes = ConnectionLimits.requireAtLeast(maxHandshakeBytes, 1024,
+          "maxHandshakeBytes");
+      return this;
+    }
+
+    /**
+     * Sets the most header lines an upgrade request may have; one with more is cut off without an
+     * answer. At least 8; default 100.
+     */
+    public Builder maxHandshakeHeaders(int maxHandshakeHeaders) {
+      this.maxHandshakeHeaders = ConnectionLimits.requireAtLeast(maxHandshakeHeaders, 8,
+          "maxHandshakeHeaders");
       return this;
     }
 

@@ -27,6 +27,9 @@ final class NioClients implements AutoCloseable {
 
     default void onClose(Conn conn, int code) {}
 
+    /** Hears each ping the server sends, before it is answered. */
+    default void onPing(Conn conn) {}
+
     /** Whether the connection answers the server's pings; false plays a dead peer. */
     default boolean answersPings() {
       return true;
@@ -36,6 +39,7 @@ final class NioClients implements AutoCloseable {
   private final Selector selector;
   private final Thread thread;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Conn> conns = new ConcurrentLinkedQueue<>();
   private volatile boolean running = true;
 
   NioClients() throws IOException {
@@ -48,6 +52,7 @@ final class NioClients implements AutoCloseable {
   /** Starts connecting; the handler hears from the connection once it is upgraded. */
   Conn connect(InetSocketAddress address, String target, Handler handler) {
     Conn conn = new Conn(address, target, handler);
+    conns.add(conn);
     execute(conn::open);
     return conn;
   }
@@ -79,10 +84,14 @@ final class NioClients implements AutoCloseable {
     }
   }
 
+  /** Stops the selector thread and drops every connection still open, without a close frame. */
   @Override
   public void close() throws IOException {
     running = false;
     selector.close();
+    for (Conn conn : conns) {
+      conn.closeQuietly();
+    }
   }
 
   /** One client connection; every method runs on, or hands work to, the selector thread. */
@@ -92,7 +101,7 @@ final class NioClients implements AutoCloseable {
     private final Handler handler;
     private final ArrayDeque<ByteBuffer> outgoing = new ArrayDeque<>();
     private ByteBuffer in = ByteBuffer.allocate(4096);
-    private SocketChannel channel;
+    private volatile SocketChannel channel;
     private SelectionKey key;
     private boolean upgraded;
 
@@ -109,6 +118,15 @@ final class NioClients implements AutoCloseable {
         return;
       }
       write(frame(0x1, text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Starts the close handshake with 1000; the server's answer reaches the handler. */
+    void sendClose() {
+      if (Thread.currentThread() != thread) {
+        execute(this::sendClose);
+        return;
+      }
+      write(frame(0x8, new byte[] {0x03, (byte) 0xe8}));
     }
 
     /** Drops the TCP connection without a close handshake. */
@@ -218,6 +236,7 @@ final class NioClients implements AutoCloseable {
       switch (opcode) {
         case 0x1 -> handler.onText(this, new String(payload, StandardCharsets.UTF_8));
         case 0x9 -> {
+          handler.onPing(this);
           if (handler.answersPings()) {
             write(frame(0xA, payload));
           }
@@ -285,6 +304,7 @@ final class NioClients implements AutoCloseable {
     }
 
     private void closeQuietly() {
+      conns.remove(this);
       try {
         if (channel != null) {
           channel.close();

@@ -47,6 +47,7 @@ class QuotaEnforcementTest {
         .app("acme", plan, "k-acme", "k-acme-2")
         .quotas(QuotaPolicy.inMemory(clock))
         .pingInterval(pingInterval)
+        .pingTimeout(pingInterval.isZero() ? Duration.ofSeconds(15) : pingInterval)
         .build();
     server.start();
     clients = new NioClients();

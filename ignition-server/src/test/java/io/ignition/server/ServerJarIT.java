@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -161,6 +162,53 @@ class ServerJarIT {
     String key = JsonParser.parseString(created.body()).getAsJsonObject().get("key").getAsString();
     assertThat(Files.readString(config)).contains(key, "t-admin", "tiny");
     exchangeEvent(Integer.parseInt(listening.group(1)), key, "k-acme-1");
+  }
+
+  @Test
+  void jar_sigterm_deliversAcknowledgedEventsCloses1001Answers503AndExits0() throws Exception {
+    start("--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--shutdown-grace", "3");
+    Matcher listening = awaitLine(LISTENING);
+    int port = Integer.parseInt(listening.group(1));
+    URI healthz = URI.create("http://127.0.0.1:" + listening.group(2) + "/healthz");
+    URI base = URI.create("ws://127.0.0.1:" + port + "/v1?key=" + awaitLine(DEV_KEY).group(1));
+    try (WsClient subscriber = WsClient.open(base, Map.of());
+        WsClient publisher = WsClient.open(base, Map.of());
+        RawWsClient lingering = RawWsClient.connect(port, base.getRawPath() + "?"
+            + base.getRawQuery())) {
+      subscriber.next();
+      publisher.next();
+      assertThat(lingering.nextText()).startsWith("{\"op\":\"welcome\"");
+      subscriber.subscribe("news", 1);
+      for (int seq = 1; seq <= 200; seq++) {
+        publisher.send("{\"op\":\"emit\",\"id\":" + seq + ",\"channel\":\"news\","
+            + "\"event\":\"e\",\"data\":" + seq + "}");
+      }
+      for (int seq = 1; seq <= 200; seq++) {
+        assertThat(publisher.next().get("id").getAsInt()).as("ack").isEqualTo(seq);
+      }
+      long signalled = System.nanoTime();
+
+      // SIGTERM, as Process.destroy() sends, but without closing the pipes of its output.
+      assertThat(process.toHandle().destroy()).isTrue();
+
+      // The lingering client never answers the close, so the server drains for the whole grace.
+      HttpClient http = HttpClient.newHttpClient();
+      await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+          assertThat(http.send(HttpRequest.newBuilder(healthz).build(),
+              HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503));
+      awaitLine(Pattern.compile("Shutting down graceSeconds=3"));
+      for (int seq = 1; seq <= 200; seq++) {
+        assertThat(subscriber.next().get("data").getAsInt()).isEqualTo(seq);
+      }
+      WsClient.Closed closed = subscriber.awaitClose();
+      assertThat(closed.code()).isEqualTo(1001);
+      assertThat(closed.reason()).contains("shutting down");
+      assertThat(process.waitFor(15, TimeUnit.SECONDS)).as("exits").isTrue();
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+      assertThat(process.exitValue()).isZero();
+      assertThat(tookMillis).as("exit after SIGTERM, ms").isBetween(3_000L, 8_000L);
+      assertThat(lingering.readToEnd()).isEqualTo(1001);
+    }
   }
 
   private void exchangeEvent(int port, String subscriberKey, String publisherKey) {

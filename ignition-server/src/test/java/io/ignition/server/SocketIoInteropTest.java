@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.ignition.core.App;
 import io.ignition.core.Plan;
 import io.ignition.core.Usage;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,6 +134,15 @@ class SocketIoInteropTest {
     assertPasses("polling");
   }
 
+  @Test
+  void shutdown_closes1001WithoutDisconnect_soSocketIoClientReconnects() throws Exception {
+    start(builder -> builder);
+
+    assertPasses("shutdown", Map.of(), "READY", server::close);
+
+    awaitSlotsReleased("acme");
+  }
+
   private void start(UnaryOperator<IgnitionServer.Builder> settings) throws IOException {
     server = settings.apply(IgnitionServer.builder()
         .host("127.0.0.1")
@@ -150,6 +160,12 @@ class SocketIoInteropTest {
   }
 
   private void assertPasses(String scenario, Map<String, String> extraEnv) throws Exception {
+    assertPasses(scenario, extraEnv, null, () -> { });
+  }
+
+  /** Runs a scenario; when it prints the line {@code cue}, runs {@code action} beside it. */
+  private void assertPasses(String scenario, Map<String, String> extraEnv, String cue,
+      Runnable action) throws Exception {
     Map<String, String> env = new HashMap<>(Map.of(
         "IGNITION_PORT", Integer.toString(server.port()),
         "IGNITION_KEY", "k-acme",
@@ -159,7 +175,7 @@ class SocketIoInteropTest {
         "IGNITION_SECRET", "RADHA"));
     env.putAll(extraEnv);
 
-    NodeRun run = node(List.of("node", SCRIPT, scenario), env);
+    NodeRun run = node(List.of("node", SCRIPT, scenario), env, cue, action);
 
     assertThat(run.output()).as("node output").contains("PASS " + scenario);
     assertThat(run.exitCode()).as("node exit code; output:%n%s", run.output()).isZero();
@@ -181,7 +197,8 @@ class SocketIoInteropTest {
       script.append("require.resolve('").append(name).append("');");
     }
     try {
-      return node(List.of("node", "-e", script.toString()), Map.of()).exitCode() == 0;
+      return node(List.of("node", "-e", script.toString()), Map.of(), null, () -> { })
+          .exitCode() == 0;
     } catch (IOException e) {
       return false;
     }
@@ -190,13 +207,15 @@ class SocketIoInteropTest {
   /** What node printed (stdout and stderr) and how it exited. */
   private record NodeRun(int exitCode, String output) {}
 
-  private static NodeRun node(List<String> command, Map<String, String> env) throws IOException {
+  private static NodeRun node(List<String> command, Map<String, String> env, String cue,
+      Runnable action) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(INTEROP.toFile())
         .redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
-    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process));
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() ->
+        readAll(process, cue, action));
     try {
       if (!process.waitFor(NODE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
@@ -213,11 +232,21 @@ class SocketIoInteropTest {
     }
   }
 
-  private static String readAll(Process process) {
-    try (InputStream in = process.getInputStream()) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+  /** Reads the output line by line; on the line {@code cue}, starts {@code action}. */
+  private static String readAll(Process process, String cue, Runnable action) {
+    StringBuilder output = new StringBuilder();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        output.append(line).append('\n');
+        if (line.equals(cue)) {
+          CompletableFuture.runAsync(action);
+        }
+      }
+      return output.toString();
     } catch (IOException e) {
-      return "<output unreadable: " + e + ">";
+      return output + "<output unreadable: " + e + ">";
     }
   }
 }

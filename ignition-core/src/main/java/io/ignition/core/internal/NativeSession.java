@@ -192,17 +192,32 @@ public final class NativeSession implements Session, Subscriber, SessionIndex.Cl
       fail(frame.id(), "invalid_event", eventError);
       return;
     }
-    if (admit(frame.id())) {
-      int deliveries = hub.registry().publish(new Event(app.id(), channel, event, frame.data(),
-          this));
-      // The registry counts this connection among the channel's subscribers, but deliver() skips
-      // it unless it asked for echo.
-      if (!echo && deliveries > 0 && channels.contains(channel)) {
-        deliveries--;
-      }
-      hub.observer().published(app, deliveries);
-      ok(frame.id());
+    PublishGate gate = hub.publishGate();
+    if (!gate.enter()) {
+      fail(frame.id(), "shutting_down", "the server is shutting down; reconnect to emit");
+      return;
     }
+    try {
+      publish(frame, channel, event);
+    } finally {
+      gate.exit();
+    }
+  }
+
+  /** Counts, fans out and acknowledges an emit that passed validation and the publish gate. */
+  private void publish(Frame frame, String channel, String event) {
+    if (!admit(frame.id())) {
+      return;
+    }
+    int deliveries = hub.registry().publish(new Event(app.id(), channel, event, frame.data(),
+        this));
+    // The registry counts this connection among the channel's subscribers, but deliver() skips
+    // it unless it asked for echo.
+    if (!echo && deliveries > 0 && channels.contains(channel)) {
+      deliveries--;
+    }
+    hub.observer().published(app, deliveries);
+    ok(frame.id());
   }
 
   /** Returns the frame's valid channel, or null after answering why there is none. */

@@ -2,7 +2,9 @@ package io.ignition.server.internal;
 
 import io.ignition.core.EventHub;
 import io.ignition.core.Session;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +73,8 @@ final class EngineIoSession implements Session {
   private final AtomicInteger socketSequence = new AtomicInteger();
   /** Written by the timer thread only. */
   private volatile long pingSequence;
+  /** The next ping or pong check on the timer; cancelled when the session closes. */
+  private volatile Future<?> heartbeat = CompletableFuture.completedFuture(null);
   /** When the session last had no namespace connected, by {@link System#nanoTime}. */
   private volatile long idleSinceNanos = System.nanoTime();
   /** Attachments announced by binary packets and not received yet; transport thread only. */
@@ -132,6 +136,8 @@ final class EngineIoSession implements Session {
       socket.release();
     }
     namespaces.clear();
+    // The timer would otherwise hold on to this session until the next heartbeat is due.
+    heartbeat.cancel(false);
   }
 
   private void onMessage(String text) {
@@ -270,9 +276,12 @@ final class EngineIoSession implements Session {
 
   private void schedule(Runnable task, long delayMillis) {
     try {
-      timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+      heartbeat = timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException ignored) {
       // The transport is shutting down and closes every connection itself.
+    }
+    if (closed.get()) {
+      heartbeat.cancel(false);
     }
   }
 }

@@ -53,6 +53,7 @@ public final class HttpApi implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private volatile Supplier<JsonObject> healthDetail = JsonObject::new;
+  private volatile boolean draining;
 
   private HttpApi(EventHub hub, HttpServer server, int threads,
       @Nullable PrometheusMeterRegistry metrics, @Nullable String adminToken) {
@@ -100,6 +101,14 @@ public final class HttpApi implements AutoCloseable {
     return server.getAddress();
   }
 
+  /**
+   * Answers every request but {@code GET /metrics} with 503 from now on: {@code /healthz} with
+   * {@code {"status":"shutting_down"}}, the rest with error {@code shutting_down}.
+   */
+  public void drain() {
+    draining = true;
+  }
+
   @Override
   public void close() {
     server.stop(0);
@@ -118,6 +127,10 @@ public final class HttpApi implements AutoCloseable {
   private void route(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     String method = exchange.getRequestMethod();
+    if (draining && !path.equals("/metrics")) {
+      refuseWhileDraining(exchange, path);
+      return;
+    }
     switch (path) {
       case "/healthz" -> {
         if (requireMethod(exchange, method, "GET")) {
@@ -151,6 +164,18 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
+  private static void refuseWhileDraining(HttpExchange exchange, String path) throws IOException {
+    exchange.getResponseHeaders().set("Retry-After", "5");
+    if (path.equals("/healthz")) {
+      JsonObject status = new JsonObject();
+      status.addProperty("status", "shutting_down");
+      respond(exchange, 503, status);
+    } else {
+      respondError(exchange, 503, "shutting_down", "the server is shutting down; "
+          + "send the request to another node");
+    }
+  }
+
   private void publish(HttpExchange exchange) throws IOException {
     App app = authenticate(exchange);
     if (app == null) {
@@ -173,7 +198,11 @@ public final class HttpApi implements AutoCloseable {
       ok.addProperty("ok", true);
       respond(exchange, 202, ok);
     } else {
-      int status = result.code().equals("quota_exceeded") ? 429 : 400;
+      int status = switch (result.code()) {
+        case "quota_exceeded" -> 429;
+        case "shutting_down" -> 503;
+        default -> 400;
+      };
       respondError(exchange, status, result.code(), result.message());
     }
   }

@@ -37,7 +37,9 @@ final class JwsServer extends WebSocketServer {
     this.socketIo = new EngineIoEndpoint(hub, settings.engineIo());
     setReuseAddr(true);
     setTcpNoDelay(true);
-    setConnectionLostTimeout((int) settings.pingInterval().toSeconds());
+    // The library's dead-peer check counts only pongs, in whole seconds; WebSocketTransport runs
+    // its own, which counts any byte from the peer.
+    setConnectionLostTimeout(0);
     // The JDK's default accept backlog of 50 drops SYNs when many clients connect at once, and a
     // dropped SYN is retried only after a second or more.
     setMaxPendingConnections(ACCEPT_BACKLOG);
@@ -51,10 +53,16 @@ final class JwsServer extends WebSocketServer {
   @Override
   public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
       ClientHandshake request) throws InvalidDataException {
+    WsSocket socket = (WsSocket) conn;
+    ConnectionTracker.Refusal refusal = socket.refusal();
+    if (refusal != null) {
+      socket.respondInsteadOfUpgrade(refusal.httpResponse());
+      throw new InvalidDataException(CloseFrame.TRY_AGAIN_LATER, "refused: " + refusal.code());
+    }
     HandshakeRequest target = HandshakeRequest.parse(request.getResourceDescriptor(), null);
     String path = target.path();
     if (EngineIoEndpoint.handles(path)) {
-      socketIo.checkHandshake((WsSocket) conn, request, target);
+      socketIo.checkHandshake(socket, request, target);
     } else if (!path.equals("/v1") && !path.equals("/v1/")) {
       throw new InvalidDataException(HTTP_NOT_FOUND, "no WebSocket endpoint at " + path
           + "; the native protocol is at /v1, Socket.IO at /socket.io/");

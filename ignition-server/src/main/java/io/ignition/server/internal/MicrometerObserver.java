@@ -46,7 +46,8 @@ final class MicrometerObserver implements HubObserver {
     this.accepted = track(Counter.builder("ignition.connections.accepted")
         .description("WebSocket connections admitted").register(registry));
     this.refused = new CounterFamily("ignition.connections.rejected", "reason",
-        "WebSocket connections refused, by reason", "bad_key", "connection_limit");
+        "WebSocket connections refused, by reason", "bad_key", "connection_limit", "node_limit",
+        "address_limit", "shutting_down", "handshake_too_large", "handshake_timeout");
     this.requests = new CounterFamily("ignition.requests", "op",
         "Client operations received, by op", "subscribe", "unsubscribe", "emit", "info", "ping",
         "publish");

@@ -83,6 +83,31 @@ public final class ServerMetrics implements AutoCloseable {
         .baseUnit(BaseUnits.BYTES)
         .description("Bytes written to WebSocket connections: events, replies and control frames")
         .register(registry));
+    watchTransport(transport);
+  }
+
+  private void watchTransport(WebSocketTransport transport) {
+    meters.add(Gauge.builder("ignition.delivery.queued", transport,
+            WebSocketTransport::queuedBytes)
+        .baseUnit(BaseUnits.BYTES)
+        .description("Bytes queued for WebSocket connections and not written yet")
+        .register(registry));
+    meters.add(Gauge.builder("ignition.transport.connections", transport,
+            WebSocketTransport::connections)
+        .description("TCP connections on the WebSocket port, upgraded or not")
+        .register(registry));
+    meters.add(FunctionCounter.builder("ignition.connections.dropped", transport,
+            WebSocketTransport::slowConsumers)
+        .tag("reason", "slow_consumer")
+        .description("Connections the server closed for its own reasons: 4008 slow consumers, "
+            + "peers silent past the ping timeout")
+        .register(registry));
+    meters.add(FunctionCounter.builder("ignition.connections.dropped", transport,
+            WebSocketTransport::pingTimeouts)
+        .tag("reason", "ping_timeout")
+        .description("Connections the server closed for its own reasons: 4008 slow consumers, "
+            + "peers silent past the ping timeout")
+        .register(registry));
   }
 
   /** Registers the cluster bridge's state: whether Redis is reachable, and events it dropped. */

@@ -1,6 +1,7 @@
 package io.ignition.server.internal;
 
 import io.ignition.core.EventHub;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -25,7 +26,8 @@ import org.java_websocket.handshake.ServerHandshakeBuilder;
 
 /**
  * Creates our {@link WsSocket}s for the library, each spread round robin over the flush loops and
- * wired to a listener that hands writes to us instead of the library's selector.
+ * wired to a listener that hands writes to us instead of the library's selector, and counts each
+ * accepted connection against the limits.
  */
 final class SocketFactory implements WebSocketServerFactory {
   private final EventHub hub;
@@ -33,15 +35,17 @@ final class SocketFactory implements WebSocketServerFactory {
   private final List<FlushLoop> loops;
   private final TransportSettings settings;
   private final ScheduledExecutorService timer;
+  private final ConnectionTracker tracker;
   private final AtomicInteger next = new AtomicInteger();
 
   SocketFactory(EventHub hub, WebSocketListener server, List<FlushLoop> loops,
-      TransportSettings settings, ScheduledExecutorService timer) {
+      TransportSettings settings, ScheduledExecutorService timer, ConnectionTracker tracker) {
     this.hub = hub;
     this.listener = new WriteRedirect(server);
     this.loops = loops;
     this.settings = settings;
     this.timer = timer;
+    this.tracker = tracker;
   }
 
   @Override
@@ -52,12 +56,23 @@ final class SocketFactory implements WebSocketServerFactory {
   @Override
   public WebSocketImpl createWebSocket(WebSocketAdapter adapter, List<Draft> drafts) {
     FlushLoop loop = loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
-    return new WsSocket(hub.nextConnectionId(), listener, drafts, loop,
-        settings.maxQueuedBytes(), WsFrames.NATIVE_EVENT, timer, settings.handshakeTimeout());
+    return new WsSocket(hub.nextConnectionId(), listener, drafts, loop, WsFrames.NATIVE_EVENT,
+        timer, settings, tracker);
   }
 
+  /**
+   * Counts the accepted connection against the limits; the library calls it right after accept,
+   * with our socket attached to the key.
+   *
+   * @throws IOException to have the library close a connection that may not even be answered
+   */
   @Override
-  public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) {
+  public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
+    WsSocket socket = (WsSocket) key.attachment();
+    InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+    if (!socket.admit(remote.getAddress())) {
+      throw new IOException("too many refused connections waiting for an answer");
+    }
     return channel;
   }
 
@@ -107,6 +122,7 @@ final class SocketFactory implements WebSocketServerFactory {
 
     @Override
     public void onWebsocketOpen(WebSocket conn, Handshakedata handshake) {
+      ((WsSocket) conn).upgraded();
       server.onWebsocketOpen(conn, handshake);
     }
 
@@ -122,7 +138,7 @@ final class SocketFactory implements WebSocketServerFactory {
 
     @Override
     public void onWebsocketCloseInitiated(WebSocket conn, int code, String reason) {
-      ((WsSocket) conn).closeInitiatedLocally();
+      ((WsSocket) conn).closeInitiatedLocally(code, reason);
       server.onWebsocketCloseInitiated(conn, code, reason);
     }
 

@@ -11,6 +11,7 @@ import io.ignition.core.Subscriber;
 import io.ignition.core.Usage;
 import io.ignition.core.internal.Json;
 import io.ignition.core.internal.Names;
+import io.ignition.core.internal.PublishGate;
 import io.ignition.core.internal.SessionIndex;
 import io.ignition.core.internal.Wire;
 import java.util.Set;
@@ -253,10 +254,27 @@ final class SocketIoSocket implements Subscriber, SessionIndex.Closeable {
         ? argument.getAsJsonObject() : new JsonObject();
     String channel = channelOf(fields, "MESSAGE");
     String event = channel == null ? null : eventOf(fields);
-    if (channel == null || event == null || !admit()) {
+    if (channel == null || event == null) {
       return;
     }
-    JsonElement message = fields.get("message");
+    PublishGate gate = hub.publishGate();
+    if (!gate.enter()) {
+      error("the server is shutting down; reconnect to send");
+      return;
+    }
+    try {
+      publish(packet, channel, event, fields.get("message"));
+    } finally {
+      gate.exit();
+    }
+  }
+
+  /** Counts, fans out and acknowledges a MESSAGE that passed validation and the publish gate. */
+  private void publish(SocketIoPacket packet, String channel, String event,
+      @Nullable JsonElement message) {
+    if (!admit()) {
+      return;
+    }
     String data = message == null ? "null" : Json.write(message);
     int deliveries = hub.registry().publish(new Event(app.id(), channel, event, data, this));
     // The registry counts this namespace among the channel's members, but deliver() skips it.

@@ -5,21 +5,25 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the WebSocket transport listens and writes.
+ * How the WebSocket transport listens, writes, watches and closes.
  *
  * @param address where to listen; port 0 picks a free port
  * @param decoderThreads threads that decode incoming frames
  * @param flushThreads threads that write outgoing frames
  * @param maxQueuedBytes unsent bytes a connection may have before it is closed with 4008
- * @param pingInterval how often idle connections are pinged; one that misses 1.5 intervals of
- *     pongs is closed. Zero turns pings off.
- * @param closeTimeout how long closing waits for clients to finish the close handshake
+ * @param pingInterval how long a connection may stay silent before it is pinged; zero turns
+ *     pings and the dead-peer check off
+ * @param pingTimeout how much longer a pinged connection may stay silent before it is cut off
+ * @param closeGrace how long a connection the server closes may take to read the close frame and
+ *     end the connection before its TCP connection is cut; a slow consumer's 4008 included
+ * @param shutdownGrace how long closing the transport waits for clients to receive what is queued
+ *     for them and finish the close handshake
  * @param engineIo the Socket.IO endpoint's heartbeats and timeouts
- * @param handshakeTimeout how long a connection may take to finish its upgrade request
+ * @param limits connections per node and per address, and upgrade request bounds
  */
 public record TransportSettings(InetSocketAddress address, int decoderThreads, int flushThreads,
-    long maxQueuedBytes, Duration pingInterval, Duration closeTimeout, EngineIoSettings engineIo,
-    Duration handshakeTimeout) {
+    long maxQueuedBytes, Duration pingInterval, Duration pingTimeout, Duration closeGrace,
+    Duration shutdownGrace, EngineIoSettings engineIo, ConnectionLimits limits) {
   /** Checks the values. */
   public TransportSettings {
     if (decoderThreads < 1 || flushThreads < 1) {
@@ -30,11 +34,29 @@ public record TransportSettings(InetSocketAddress address, int decoderThreads, i
       throw new IllegalArgumentException("maxQueuedBytes must be at least 1024, was "
           + maxQueuedBytes);
     }
-    if (pingInterval.isNegative() || closeTimeout.isNegative() || handshakeTimeout.isNegative()
-        || handshakeTimeout.isZero()) {
-      throw new IllegalArgumentException("durations must not be negative, and the handshake"
-          + " timeout must be positive");
-    }
+    requireNotNegative(pingInterval, "pingInterval");
+    requirePositive(pingTimeout, "pingTimeout");
+    requirePositive(closeGrace, "closeGrace");
+    requireNotNegative(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(engineIo, "engineIo");
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /** Throws unless {@code value} is zero or more. */
+  public static Duration requireNotNegative(Duration value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative, was " + value);
+    }
+    return value;
+  }
+
+  /** Throws unless {@code value} is more than zero. */
+  public static Duration requirePositive(Duration value, String name) {
+    requireNotNegative(value, name);
+    if (value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
+    return value;
   }
 }

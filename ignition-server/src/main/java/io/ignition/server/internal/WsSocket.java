@@ -4,15 +4,20 @@ import io.ignition.core.Connection;
 import io.ignition.core.Event;
 import io.ignition.core.Session;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,6 +27,8 @@ import org.java_websocket.drafts.Draft;
 import org.java_websocket.enums.ReadyState;
 import org.java_websocket.framing.CloseFrame;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket connection: Java-WebSocket reads and decodes it; we write it.
@@ -49,20 +56,29 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
    * a frame queued at any instant is either seen by the running flush or schedules a new one.
    *
    * Owning the write path also lets a flush copy every queued frame into one buffer and write it
-   * with one system call, and bounds each socket's unsent bytes (over the bound: close 4008).
+   * with one system call, and bounds each socket's unsent bytes.
+   *
+   * Slow consumers, closes and dead peers
+   *
+   * Over maxQueuedBytes the socket is closed with 4008: its queued data frames are dropped at
+   * once (on the flush thread, even while it waits for the kernel), the close frame goes out
+   * after whatever part of a batch the kernel already took, and the peer has closeGrace to read
+   * it. Every close the server starts has the same deadline: when it passes, the TCP connection
+   * is cut, so a peer that never reads costs at most the kernel's buffers for closeGrace. Any
+   * byte from the peer proves it alive; one silent for pingInterval is pinged, and one silent for
+   * pingInterval + pingTimeout is cut (WebSocketTransport runs the sweep).
    */
 
   static final int CLOSE_SLOW_CONSUMER = 4008;
 
+  private static final Logger log = LoggerFactory.getLogger(WsSocket.class);
   private static final int IDLE = 0;
   private static final int SCHEDULED = 1;
   private static final int MAX_REASON_BYTES = 123;
 
-  private static final long CLOSE_GRACE_MILLIS = 2_000;
   private static final int OPCODE_MASK = 0x0f;
-  private static final int OPCODE_CLOSE = 0x8;
-
-  private static final int MAX_HANDSHAKE_BYTES = 16 * 1024;
+  private static final int OPCODE_TEXT = 0x1;
+  private static final int OPCODE_BINARY = 0x2;
 
   private final String id;
   private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
@@ -70,58 +86,200 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
   private final AtomicInteger state = new AtomicInteger(IDLE);
   private final Object libraryQueueLock = new Object();
   private final FlushLoop loop;
-  private final long maxQueuedBytes;
+  private final TransportSettings settings;
+  private final ConnectionTracker tracker;
   private final Function<Event, byte[]> eventFrames;
   private final ScheduledExecutorService timer;
   private final View view = new View();
+  private final AtomicBoolean released = new AtomicBoolean();
   private volatile boolean closeAfterFlush;
   private volatile boolean closedLocally;
   private volatile boolean discardBacklog;
+  /** Set once our close frame is out and our side shut; then once the peer's close arrived. */
+  private volatile boolean outputShut;
+  private volatile boolean peerClosed;
   /** Set when we answer a refused upgrade ourselves; guarded by libraryQueueLock. */
   private boolean ownResponse;
   private final AtomicReference<@Nullable Session> session = new AtomicReference<>();
+  /** Where the connection was admitted from; null until admitted, and for a refused one. */
+  private volatile @Nullable InetAddress admittedFrom;
+  /** Why the upgrade must be refused, when the connection is over a limit; else null. */
+  private volatile ConnectionTracker.@Nullable Refusal refusal;
+  /** When the peer last sent anything, by {@link System#nanoTime}. */
+  private volatile long lastHeardNanos = System.nanoTime();
+  /** When we last pinged, by {@link System#nanoTime}; touched by the timer thread only. */
+  private long lastPingNanos;
+
+  /** Drops the connection if it has not upgraded in time; cancelled once it has. */
+  private final @Nullable ScheduledFuture<?> handshakeDeadline;
+  /** Cuts the connection if a close the server started has not finished in time. */
+  private volatile @Nullable ScheduledFuture<?> closeDeadline;
 
   /** Bytes of the upgrade request read so far; touched only by the library's decoder thread. */
   private long handshakeBytes;
+  /** Header lines of the upgrade request so far, and bytes of the current line; decoder only. */
+  private int handshakeLines;
+  private int handshakeLineBytes;
+  private boolean handshakeHeadEnded;
 
   /** The remainder of a partly written batch; touched only by the flushing thread. */
   private @Nullable ByteBuffer unwritten;
 
   WsSocket(String id, WebSocketListener listener, List<Draft> drafts, FlushLoop loop,
-      long maxQueuedBytes, Function<Event, byte[]> eventFrames, ScheduledExecutorService timer,
-      Duration handshakeTimeout) {
+      Function<Event, byte[]> eventFrames, ScheduledExecutorService timer,
+      TransportSettings settings, ConnectionTracker tracker) {
     super(listener, drafts);
     this.id = id;
     this.loop = loop;
     this.timer = timer;
-    this.maxQueuedBytes = maxQueuedBytes;
+    this.settings = settings;
+    this.tracker = tracker;
     this.eventFrames = eventFrames;
-    timer.schedule(this::dropIfNotUpgraded, handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    this.handshakeDeadline = later(this::dropIfNotUpgraded,
+        settings.limits().handshakeTimeout());
+  }
+
+  /** Records that the upgrade succeeded: the handshake deadline no longer applies. */
+  void upgraded() {
+    cancel(handshakeDeadline);
   }
 
   /**
-   * Refuses upgrade requests over {@value #MAX_HANDSHAKE_BYTES} bytes before the library sees
-   * them: it keeps every byte of an unfinished request and parses it all again on each read, so
-   * a peer that never ends its headers costs memory and CPU without bound.
+   * Counts the connection in, from the address it was accepted from, or marks it refused.
+   *
+   * @return false when it must be closed at once, without an answer
+   */
+  boolean admit(InetAddress address) {
+    ConnectionTracker.Refusal verdict = tracker.admit(this, address);
+    if (verdict == ConnectionTracker.Refusal.DROPPED) {
+      return false;
+    }
+    if (verdict == null) {
+      admittedFrom = address;
+    }
+    refusal = verdict;
+    return true;
+  }
+
+  /** Returns why the upgrade must be refused, or null when the connection was let in. */
+  ConnectionTracker.@Nullable Refusal refusal() {
+    return refusal;
+  }
+
+  /**
+   * Refuses upgrade requests over the size or header-line limits before the library sees them:
+   * it keeps every byte of an unfinished request and parses it all again on each read, so a peer
+   * that never ends its headers would cost memory and CPU without bound.
    */
   @Override
   public void decode(ByteBuffer socketBuffer) {
-    if (getReadyState() == ReadyState.NOT_YET_CONNECTED) {
-      handshakeBytes += socketBuffer.remaining();
-      if (handshakeBytes > MAX_HANDSHAKE_BYTES) {
-        socketBuffer.position(socketBuffer.limit());
-        closeConnection(CloseFrame.TOOBIG, "upgrade request over " + MAX_HANDSHAKE_BYTES
-            + " bytes");
-        return;
+    lastHeardNanos = System.nanoTime();
+    ReadyState readyState = getReadyState();
+    if (readyState == ReadyState.NOT_YET_CONNECTED && !withinHandshakeLimits(socketBuffer)) {
+      return;
+    }
+    if (readyState == ReadyState.CLOSING && closedLocally
+        && getDraft() instanceof HttpAwareDraft draft) {
+      if (draft.closeFrameEnds(socketBuffer)) {
+        peerClosed = true;
+        closeIfBothClosed();
       }
+      socketBuffer.position(socketBuffer.limit());
+      return;
     }
     super.decode(socketBuffer);
+  }
+
+  /**
+   * Ends the TCP connection once both close frames have passed: ours is out and the peer's has
+   * arrived. The peer sends nothing after its close frame, so closing cannot reset anything it
+   * still has to read. The decoder thread and the flush thread each set their flag, then check
+   * the other's.
+   */
+  private void closeIfBothClosed() {
+    if (peerClosed && outputShut) {
+      closeConnection();
+    }
+  }
+
+  private boolean withinHandshakeLimits(ByteBuffer socketBuffer) {
+    ConnectionLimits limits = settings.limits();
+    handshakeBytes += socketBuffer.remaining();
+    countHeaderLines(socketBuffer);
+    String problem = handshakeBytes > limits.maxHandshakeBytes()
+        ? "upgrade request over " + limits.maxHandshakeBytes() + " bytes"
+        : handshakeLines > limits.maxHandshakeHeaders() + 1
+            ? "upgrade request with over " + limits.maxHandshakeHeaders() + " header lines"
+            : null;
+    if (problem == null) {
+      return true;
+    }
+    socketBuffer.position(socketBuffer.limit());
+    tracker.handshakeRefused("handshake_too_large");
+    log.debug("upgrade request refused id={} reason={}", id, problem);
+    closeConnection(CloseFrame.TOOBIG, problem);
+    return false;
+  }
+
+  /** Counts the request line and header lines up to the blank line that ends them. */
+  private void countHeaderLines(ByteBuffer bytes) {
+    for (int i = bytes.position(); i < bytes.limit() && !handshakeHeadEnded; i++) {
+      byte b = bytes.get(i);
+      if (b == '\n') {
+        handshakeHeadEnded = handshakeLineBytes == 0;
+        handshakeLines += handshakeLineBytes == 0 ? 0 : 1;
+        handshakeLineBytes = 0;
+      } else if (b != '\r') {
+        handshakeLineBytes++;
+      }
+    }
   }
 
   /** Ends a connection whose upgrade did not finish in time; a no-op for the rest. */
   private void dropIfNotUpgraded() {
     if (getReadyState() == ReadyState.NOT_YET_CONNECTED) {
+      if (refusal == null) {
+        tracker.handshakeRefused("handshake_timeout");
+      }
       closeConnection(CloseFrame.NEVER_CONNECTED, "upgrade not finished in time");
+    }
+  }
+
+  /** Releases the connection's place in the limits once, however it ends. */
+  @Override
+  public synchronized void closeConnection(int code, String message, boolean remote) {
+    super.closeConnection(code, message, remote);
+    if (released.compareAndSet(false, true)) {
+      tracker.release(this, admittedFrom);
+      // The timer would otherwise hold on to this socket until the deadlines pass.
+      cancel(handshakeDeadline);
+      cancel(closeDeadline);
+    }
+  }
+
+  private static void cancel(@Nullable ScheduledFuture<?> deadline) {
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
+  }
+
+  /**
+   * Pings the connection when the peer has been silent for {@code intervalNanos}, and cuts it off
+   * when it has been silent for {@code intervalNanos + timeoutNanos}; runs on the timer thread.
+   */
+  void checkAlive(long nowNanos, long intervalNanos, long timeoutNanos) {
+    if (!isOpen()) {
+      return;
+    }
+    long silentNanos = nowNanos - lastHeardNanos;
+    if (silentNanos >= intervalNanos + timeoutNanos) {
+      tracker.pingTimedOut();
+      log.debug("ping timeout id={} silentMillis={}", id, silentNanos / 1_000_000);
+      closeConnection(CloseFrame.ABNORMAL_CLOSE, "ping timeout: silent for "
+          + silentNanos / 1_000_000 + " ms");
+    } else if (silentNanos >= intervalNanos && nowNanos - lastPingNanos >= intervalNanos) {
+      lastPingNanos = nowNanos;
+      sendPing();
     }
   }
 
@@ -194,10 +352,10 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
   }
 
   private void enqueue(byte[] frame) {
-    if (!isOpen()) {
+    if (!isOpen() || discardBacklog) {
       return;
     }
-    if (queuedBytes.addAndGet(frame.length) > maxQueuedBytes) {
+    if (queuedBytes.addAndGet(frame.length) > settings.maxQueuedBytes()) {
       queuedBytes.addAndGet(-frame.length);
       closeAsSlowConsumer();
       return;
@@ -218,12 +376,27 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
   }
 
   /**
+   * Runs {@code task} on the timer after {@code delay}; returns null, and does nothing, once the
+   * transport has closed (it cuts every connection itself).
+   */
+  private @Nullable ScheduledFuture<?> later(Runnable task, Duration delay) {
+    try {
+      return timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      return null;
+    }
+  }
+
+  /**
    * Writes what is queued; runs on this socket's loop thread only, while the socket is scheduled.
    *
    * @return true when the socket must wait for the kernel to accept more (it stays scheduled)
    */
   boolean flush(ByteBuffer batch) {
     try {
+      if (discardBacklog) {
+        dropBacklog();
+      }
       if (unwritten != null && !writeUnwritten()) {
         return true;
       }
@@ -261,11 +434,6 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
   private void fill(ByteBuffer batch) throws IOException {
     byte[] frame;
     while ((frame = queue.peek()) != null) {
-      if (discardBacklog && (frame[0] & OPCODE_MASK) != OPCODE_CLOSE) {
-        queue.poll();
-        queuedBytes.addAndGet(-frame.length);
-        continue;
-      }
       if (frame.length > batch.remaining()) {
         if (batch.position() == 0) {
           queue.poll();
@@ -281,6 +449,22 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
     }
   }
 
+  /**
+   * Drops the queued data frames of a slow consumer, keeping control frames (the close frame
+   * above all) in order. The flush thread is the queue's only consumer, so the iterator removes
+   * exactly what it returned, while other threads may still add.
+   */
+  private void dropBacklog() {
+    for (Iterator<byte[]> frames = queue.iterator(); frames.hasNext(); ) {
+      byte[] frame = frames.next();
+      int opcode = frame[0] & OPCODE_MASK;
+      if (opcode == OPCODE_TEXT || opcode == OPCODE_BINARY) {
+        frames.remove();
+        queuedBytes.addAndGet(-frame.length);
+      }
+    }
+  }
+
   private void goIdle() {
     if (closeAfterFlush && queue.isEmpty() && unwritten == null) {
       finishClose();
@@ -292,9 +476,17 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
     }
   }
 
-  /** Records that the server, not the peer, started the close handshake. */
-  void closeInitiatedLocally() {
+  /**
+   * Records that the server, not the peer, started the close handshake, releases the session, and
+   * sets the close deadline: after {@code closeGrace} the TCP connection is cut, whether or not
+   * the peer read the close frame and answered it.
+   */
+  void closeInitiatedLocally(int code, String reason) {
     closedLocally = true;
+    closeDeadline = later(() -> closeConnection(code, reason), settings.closeGrace());
+    // Nothing more reaches a closing connection: its subscriptions and its plan's connection
+    // slot go now, not when the peer gets round to ending the TCP connection.
+    detach();
   }
 
   /**
@@ -302,8 +494,8 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
    * sending, so we close at once. When we closed first, the peer may still be sending: closing
    * now would answer its data with a reset, and a reset makes the peer's kernel discard what we
    * sent and it has not read yet, our close frame and the error before it included. So we only
-   * shut down our side and let the library close when the peer's close frame or end of stream
-   * arrives, or the grace period ends.
+   * shut down our side and close when the peer's close frame or end of stream arrives, or the
+   * close deadline passes.
    */
   private void finishClose() {
     if (!closedLocally) {
@@ -312,25 +504,31 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
     }
     try {
       channel().shutdownOutput();
+      outputShut = true;
+      closeIfBothClosed();
     } catch (IOException e) {
       closeConnection();
-      return;
     }
-    timer.schedule(() -> closeConnection(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /**
    * Ends a connection that fell too far behind: its backlog is dropped, a 4008 close frame goes
-   * out in its place, and the TCP connection is cut if even that cannot be written in time.
+   * out in its place, and the TCP connection is cut if the peer has not read it within the close
+   * grace.
    */
   private void closeAsSlowConsumer() {
-    if (discardBacklog) {
-      return;
+    synchronized (libraryQueueLock) {
+      if (discardBacklog) {
+        return;
+      }
+      discardBacklog = true;
     }
-    discardBacklog = true;
-    close(CLOSE_SLOW_CONSUMER, "slow consumer: more than " + maxQueuedBytes + " bytes unsent");
-    timer.schedule(() -> closeConnection(CLOSE_SLOW_CONSUMER, "slow consumer"),
-        CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    tracker.slowConsumerClosed();
+    log.debug("slow consumer id={} queuedBytes={}", id, queuedBytes.get());
+    close(CLOSE_SLOW_CONSUMER, "slow consumer: more than " + settings.maxQueuedBytes()
+        + " bytes unsent");
+    // Free the backlog now, even if the flush is waiting for the kernel to take more.
+    loop.submit(this);
   }
 
   private void abandon(IOException e) {

@@ -77,9 +77,56 @@ public final class Main implements Callable<Integer> {
   long maxQueuedBytes;
 
   @Option(names = "--ping-interval", defaultValue = "${env:IGNITION_PING_INTERVAL:-30}",
-      paramLabel = "SECONDS", description = "Ping idle connections this often; 0 for never "
-          + "(IGNITION_PING_INTERVAL). Default: ${DEFAULT-VALUE}.")
+      paramLabel = "SECONDS", description = "Ping a connection silent this long; 0 turns pings "
+          + "and the dead-peer check off (IGNITION_PING_INTERVAL). Default: ${DEFAULT-VALUE}.")
   int pingIntervalSeconds;
+
+  @Option(names = "--ping-timeout", defaultValue = "${env:IGNITION_PING_TIMEOUT:-15}",
+      paramLabel = "SECONDS", description = "Cut a pinged connection still silent this much "
+          + "later, freeing its subscriptions and plan slot (IGNITION_PING_TIMEOUT). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int pingTimeoutSeconds;
+
+  @Option(names = "--close-grace", defaultValue = "${env:IGNITION_CLOSE_GRACE:-10}",
+      paramLabel = "SECONDS", description = "Time a connection the server closes (4008 slow "
+          + "consumer, 4029, protocol errors) has to read the close frame before TCP is cut "
+          + "(IGNITION_CLOSE_GRACE). Default: ${DEFAULT-VALUE}.")
+  int closeGraceSeconds;
+
+  @Option(names = "--shutdown-grace", defaultValue = "${env:IGNITION_SHUTDOWN_GRACE:-10}",
+      paramLabel = "SECONDS", description = "On SIGTERM: time clients get to receive what is "
+          + "queued for them and the 1001 close before they are cut off and the process exits 0 "
+          + "(IGNITION_SHUTDOWN_GRACE). Default: ${DEFAULT-VALUE}.")
+  int shutdownGraceSeconds;
+
+  @Option(names = "--max-connections", defaultValue = "${env:IGNITION_MAX_CONNECTIONS:-100000}",
+      description = "TCP connections the WebSocket port holds at once; more are answered 503 "
+          + "(IGNITION_MAX_CONNECTIONS). Default: ${DEFAULT-VALUE}.")
+  int maxConnections;
+
+  @Option(names = "--max-connections-per-address",
+      defaultValue = "${env:IGNITION_MAX_CONNECTIONS_PER_ADDRESS:-10000}",
+      description = "TCP connections one source address holds at once; more are answered 429. "
+          + "Raise it behind a proxy (IGNITION_MAX_CONNECTIONS_PER_ADDRESS). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int maxConnectionsPerAddress;
+
+  @Option(names = "--handshake-timeout", defaultValue = "${env:IGNITION_HANDSHAKE_TIMEOUT:-10}",
+      paramLabel = "SECONDS", description = "Time a new connection has to send its whole upgrade "
+          + "request (IGNITION_HANDSHAKE_TIMEOUT). Default: ${DEFAULT-VALUE}.")
+  int handshakeTimeoutSeconds;
+
+  @Option(names = "--max-handshake-bytes",
+      defaultValue = "${env:IGNITION_MAX_HANDSHAKE_BYTES:-16384}",
+      description = "Largest upgrade request, headers included (IGNITION_MAX_HANDSHAKE_BYTES). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int maxHandshakeBytes;
+
+  @Option(names = "--max-handshake-headers",
+      defaultValue = "${env:IGNITION_MAX_HANDSHAKE_HEADERS:-100}",
+      description = "Most header lines in an upgrade request (IGNITION_MAX_HANDSHAKE_HEADERS). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int maxHandshakeHeaders;
 
   @Option(names = "--redis", defaultValue = "${env:IGNITION_REDIS}", paramLabel = "URI",
       description = "Cluster mode: share fan-out and quotas with other nodes through Redis, "
@@ -167,7 +214,15 @@ public final class Main implements Callable<Integer> {
         .maxFrameBytes(maxFrameBytes)
         .maxChannelsPerConnection(maxChannels)
         .maxQueuedBytes(maxQueuedBytes)
-        .pingInterval(Duration.ofSeconds(pingIntervalSeconds));
+        .pingInterval(Duration.ofSeconds(pingIntervalSeconds))
+        .pingTimeout(Duration.ofSeconds(pingTimeoutSeconds))
+        .closeGrace(Duration.ofSeconds(closeGraceSeconds))
+        .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
+        .maxConnections(maxConnections)
+        .maxConnectionsPerAddress(maxConnectionsPerAddress)
+        .handshakeTimeout(Duration.ofSeconds(handshakeTimeoutSeconds))
+        .maxHandshakeBytes(maxHandshakeBytes)
+        .maxHandshakeHeaders(maxHandshakeHeaders);
     if (redis != null) {
       builder.redis(new RedisSettings(redis, redisPrefix, Duration.ofSeconds(redisLeaseSeconds),
           redisFailClosed));
@@ -224,12 +279,24 @@ public final class Main implements Callable<Integer> {
     return "dev-" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
   }
 
-  private static void awaitShutdown(IgnitionServer server, Logger log) {
+  /**
+   * Serves until SIGTERM or Ctrl-C, then shuts the server down gracefully and ends the JVM with
+   * status 0. The JVM would otherwise end a process stopped by a signal with 128 + the signal's
+   * number (143 for SIGTERM), which process managers read as a failure; a shutdown hook cannot
+   * call System.exit, so the hook halts with 0 once the server is closed (other shutdown hooks
+   * would be cut short; the launcher registers none).
+   */
+  private void awaitShutdown(IgnitionServer server, Logger log) {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Shutting down");
+      log.info("Shutting down graceSeconds={}", shutdownGraceSeconds);
+      long start = System.nanoTime();
       server.close();
+      log.info("Stopped tookMillis={}", (System.nanoTime() - start) / 1_000_000);
+      System.out.flush();
+      System.err.flush();
       stopped.countDown();
+      Runtime.getRuntime().halt(0);
     }, "ignition-shutdown"));
     try {
       stopped.await();

@@ -179,6 +179,31 @@ class ClusterModeTest {
     }
   }
 
+  @Test
+  void quotasWhileRedisIsDown_failOpenEnforcesLocallyAndFailClosedRefuses() throws Exception {
+    App app = new App("acme", new Plan("metered", 3, 100));
+    try (RedisProcess redis = RedisProcess.start()) {
+      ClusterMode open = node(redis.uri(), Duration.ofSeconds(15));
+      ClusterMode closed = new ClusterMode(new RedisSettings(redis.uri(), prefix,
+          Duration.ofSeconds(15), true), Clock.systemUTC(), HubObserver.NONE);
+      nodes.add(closed);
+      closed.start();
+
+      redis.stop();
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> !open.health().up() && !closed.health().up());
+
+      assertThat(closed.quotas().admitRequest(app).code()).isEqualTo("unavailable");
+      assertThat(closed.quotas().admitConnection(app).code()).isEqualTo("unavailable");
+      int admitted = 0;
+      for (int i = 0; i < 5; i++) {
+        admitted += open.quotas().admitRequest(app).admitted() ? 1 : 0;
+      }
+      assertThat(admitted).as("the plan, enforced on this node alone").isEqualTo(3);
+      assertThat(open.health().lastError()).isNotBlank();
+    }
+  }
+
   /** Publishes on {@code from} until {@code to} receives it, for at most five seconds. */
   private static void assertDelivered(ClusterMode from, Recorder to, String when) {
     String marker = "\"" + UUID.randomUUID() + "\"";
