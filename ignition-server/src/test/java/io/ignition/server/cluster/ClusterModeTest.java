@@ -8,7 +8,6 @@ import io.ignition.core.App;
 import io.ignition.core.Event;
 import io.ignition.core.HubObserver;
 import io.ignition.core.Plan;
-import io.ignition.core.Subscriber;
 import io.ignition.server.RedisTestKeys;
 import java.net.URI;
 import java.time.Clock;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -66,8 +64,9 @@ class ClusterModeTest {
     }
 
     await().atMost(Duration.ofSeconds(10)).until(() -> onA.data.size() >= 1_000);
-    assertThat(onA.data).as("remote node, in order").containsExactlyElementsOf(numbers(1_000));
-    assertThat(onB.data).as("publishing node, once").containsExactlyElementsOf(numbers(1_000));
+    List<String> sent = Recorder.numbers(1_000);
+    assertThat(onA.data).as("remote node, in order").containsExactlyElementsOf(sent);
+    assertThat(onB.data).as("publishing node, once").containsExactlyElementsOf(sent);
     b.registry().publish(new Event("acme", "news", "marker", "\"end\"", null));
     await().atMost(Duration.ofSeconds(5)).until(() -> onA.data.size() == 1_001);
     assertThat(onB.data).hasSize(1_001);
@@ -212,23 +211,5 @@ class ClusterModeTest {
           from.registry().publish(new Event("acme", "news", "probe", marker, null));
           return to.data.contains(marker);
         });
-  }
-
-  private static List<String> numbers(int count) {
-    List<String> numbers = new ArrayList<>();
-    for (int n = 0; n < count; n++) {
-      numbers.add(Integer.toString(n));
-    }
-    return numbers;
-  }
-
-  /** Records the data of every event it receives. */
-  private static final class Recorder implements Subscriber {
-    final List<String> data = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void deliver(Event event) {
-      data.add(event.data());
-    }
   }
 }

@@ -7,13 +7,11 @@ import io.ignition.core.App;
 import io.ignition.core.Event;
 import io.ignition.core.HubObserver;
 import io.ignition.core.Plan;
-import io.ignition.core.Subscriber;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +72,7 @@ class RedisClusterModeTest {
 
     for (Recorder recorder : recorders) {
       await().atMost(Duration.ofSeconds(10)).until(() -> recorder.data.size() >= 100);
-      assertThat(recorder.data).containsExactlyElementsOf(numbers(100));
+      assertThat(recorder.data).containsExactlyElementsOf(Recorder.numbers(100));
     }
     assertThat(shardSubscriptions("sharded:ch:4:acme:news-0"))
         .as("one sharded subscription, no plain one").isEqualTo(1);
@@ -122,23 +120,5 @@ class RedisClusterModeTest {
       }
     }
     return total;
-  }
-
-  private static List<String> numbers(int count) {
-    List<String> numbers = new ArrayList<>();
-    for (int n = 0; n < count; n++) {
-      numbers.add(Integer.toString(n));
-    }
-    return numbers;
-  }
-
-  /** Records the data of every event it receives. */
-  private static final class Recorder implements Subscriber {
-    final List<String> data = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void deliver(Event event) {
-      data.add(event.data());
-    }
   }
 }
