@@ -7,10 +7,13 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.google.gson.JsonObject;
 import io.ignition.core.Plan;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,6 +79,25 @@ class NativeProtocolTest {
       assertThat(closed.code()).isEqualTo(4001);
       assertThat(closed.reason()).startsWith(reason);
       assertThat(client.pending()).isZero();
+    }
+  }
+
+  @Test
+  void connect_keyThatIsNotValidPercentEncoding_isReportedUnknownNotMissing() throws Exception {
+    CompletableFuture<String> reason = new CompletableFuture<>();
+    try (NioClients clients = new NioClients()) {
+      clients.connect(new InetSocketAddress("127.0.0.1", server.port()), "/v1?key=%zz",
+          new NioClients.Handler() {
+            @Override
+            public void onText(NioClients.Conn conn, String text) {}
+
+            @Override
+            public void onCloseReason(NioClients.Conn conn, String text) {
+              reason.complete(text);
+            }
+          });
+
+      assertThat(reason.get(10, TimeUnit.SECONDS)).isEqualTo("unknown or revoked API key");
     }
   }
 

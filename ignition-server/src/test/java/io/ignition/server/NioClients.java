@@ -27,6 +27,9 @@ final class NioClients implements AutoCloseable {
 
     default void onClose(Conn conn, int code) {}
 
+    /** Hears the reason of a close frame, just before {@link #onClose}. */
+    default void onCloseReason(Conn conn, String reason) {}
+
     /** Hears each ping the server sends, before it is answered. */
     default void onPing(Conn conn) {}
 
@@ -244,6 +247,10 @@ final class NioClients implements AutoCloseable {
         case 0x8 -> {
           int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
           closeQuietly();
+          if (payload.length > 2) {
+            handler.onCloseReason(this,
+                new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8));
+          }
           handler.onClose(this, code);
         }
         default -> { }

@@ -32,7 +32,10 @@ record HandshakeRequest(String path, String query, @Nullable String authorizatio
     return parameter("key");
   }
 
-  /** Returns the first value of a query parameter, URL-decoded, or null when absent or bad. */
+  /**
+   * Returns the first value of a query parameter, URL-decoded (as sent when it is not valid
+   * percent-encoding), or null when absent.
+   */
   @Nullable String parameter(String name) {
     for (String pair : query.split("&")) {
       int equals = pair.indexOf('=');
@@ -42,7 +45,9 @@ record HandshakeRequest(String path, String query, @Nullable String authorizatio
         try {
           return URLDecoder.decode(raw, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-          return null;
+          // Not valid percent-encoding: keep it as sent, so a bad key is reported as unknown
+          // rather than as missing.
+          return raw;
         }
       }
     }
