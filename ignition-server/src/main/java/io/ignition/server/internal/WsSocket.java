@@ -370,7 +370,8 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
   }
 
   private void schedule() {
-    if (state.compareAndSet(IDLE, SCHEDULED)) {
+    // A plain read first: while a flush is pending, publishers skip the compare-and-set.
+    if (state.get() == IDLE && state.compareAndSet(IDLE, SCHEDULED)) {
       loop.submit(this);
     }
   }
@@ -409,7 +410,11 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
           unwritten = ByteBuffer.allocate(batch.remaining()).put(batch).flip();
           return true;
         }
-        loop.submit(this);
+        if (queue.isEmpty()) {
+          goIdle();
+        } else {
+          loop.submit(this); // more to write: take turns with the other sockets of this loop
+        }
         return false;
       }
       goIdle();
