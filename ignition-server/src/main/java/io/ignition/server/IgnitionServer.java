@@ -490,6 +490,19 @@ public final class IgnitionServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the number of threads that decode client frames and run their requests, publishing
+     * included. Default: one per processor.
+     */
+    public Builder decoderThreads(int decoderThreads) {
+      if (decoderThreads < 1) {
+        throw new IllegalArgumentException("decoderThreads must be at least 1, was "
+            + decoderThreads);
+      }
+      this.decoderThreads = decoderThreads;
+      return this;
+    }
+
     /** Sets the number of threads that write to sockets. Default: one per processor. */
     public Builder flushThreads(int flushThreads) {
       if (flushThreads < 1) {

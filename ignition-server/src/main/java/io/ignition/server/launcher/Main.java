@@ -76,6 +76,16 @@ public final class Main implements Callable<Integer> {
           + "(IGNITION_MAX_QUEUED_BYTES). Default: ${DEFAULT-VALUE}.")
   long maxQueuedBytes;
 
+  @Option(names = "--decoder-threads", defaultValue = "${env:IGNITION_DECODER_THREADS:-0}",
+      description = "Threads that decode client messages and run their requests; 0 means one "
+          + "per processor (IGNITION_DECODER_THREADS). Default: ${DEFAULT-VALUE}.")
+  int decoderThreads;
+
+  @Option(names = "--flush-threads", defaultValue = "${env:IGNITION_FLUSH_THREADS:-0}",
+      description = "Threads that write queued frames to sockets; 0 means one per processor "
+          + "(IGNITION_FLUSH_THREADS). Default: ${DEFAULT-VALUE}.")
+  int flushThreads;
+
   @Option(names = "--ping-interval", defaultValue = "${env:IGNITION_PING_INTERVAL:-30}",
       paramLabel = "SECONDS", description = "Ping a connection silent this long; 0 turns pings "
           + "and the dead-peer check off (IGNITION_PING_INTERVAL). Default: ${DEFAULT-VALUE}.")
@@ -223,6 +233,12 @@ public final class Main implements Callable<Integer> {
         .handshakeTimeout(Duration.ofSeconds(handshakeTimeoutSeconds))
         .maxHandshakeBytes(maxHandshakeBytes)
         .maxHandshakeHeaders(maxHandshakeHeaders);
+    if (decoderThreads != 0) {
+      builder.decoderThreads(decoderThreads);
+    }
+    if (flushThreads != 0) {
+      builder.flushThreads(flushThreads);
+    }
     if (redis != null) {
       builder.redis(new RedisSettings(redis, redisPrefix, Duration.ofSeconds(redisLeaseSeconds),
           redisFailClosed));
