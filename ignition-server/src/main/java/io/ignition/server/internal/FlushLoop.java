@@ -4,9 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import org.java_websocket.framing.CloseFrame;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A thread that writes the queued frames of the sockets scheduled on it, one batch per socket per
@@ -15,7 +12,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: {@link #submit} may be called from any thread.
  */
 final class FlushLoop implements Runnable {
-  private static final Logger log = LoggerFactory.getLogger(FlushLoop.class);
   private static final int BATCH_BYTES = 64 * 1024;
 
   private final ConcurrentLinkedQueue<WsSocket> ready = new ConcurrentLinkedQueue<>();
@@ -45,6 +41,14 @@ final class FlushLoop implements Runnable {
     }
   }
 
+  /**
+   * Returns whether the thread is parked, or about to park, with nothing to write: a submit now
+   * would cost a wake-up.
+   */
+  boolean asleep() {
+    return sleeping;
+  }
+
   @Override
   public void run() {
     while (running) {
@@ -53,15 +57,13 @@ final class FlushLoop implements Runnable {
         sleep();
         continue;
       }
-      try {
-        if (socket.flush(batch)) {
-          watcher.await(socket);
-        }
-      } catch (RuntimeException e) {
-        log.warn("flush failed, closing connection id={}", socket.connection().id(), e);
-        socket.closeConnection(CloseFrame.ABNORMAL_CLOSE, "internal error");
-      }
+      socket.flushHere(batch);
     }
+  }
+
+  /** Hands a socket whose kernel buffer is full to the watcher, which resumes it here. */
+  void awaitWritable(WsSocket socket) {
+    watcher.await(socket);
   }
 
   private void sleep() {

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One WebSocket connection: Java-WebSocket reads and decodes it; we write it.
  *
- * <p>Thread-safe. Any thread may queue frames; one {@link FlushLoop} thread at a time writes them.
+ * <p>Thread-safe. Any thread may queue frames; one thread at a time writes them: a {@link
+ * FlushLoop}, or the decoder thread whose read produced them (see {@link ReadScope}).
  */
 final class WsSocket extends org.java_websocket.WebSocketImpl {
   /*
@@ -84,6 +85,8 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
   private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicInteger state = new AtomicInteger(IDLE);
+  /** Held while a thread runs {@link #flush}. */
+  private final AtomicBoolean writing = new AtomicBoolean();
   private final Object libraryQueueLock = new Object();
   private final FlushLoop loop;
   private final TransportSettings settings;
@@ -187,7 +190,16 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
       socketBuffer.position(socketBuffer.limit());
       return;
     }
-    super.decode(socketBuffer);
+    ReadScope scope = ReadScope.current();
+    if (!scope.open()) {
+      super.decode(socketBuffer);
+      return;
+    }
+    try {
+      super.decode(socketBuffer);
+    } finally {
+      scope.close();
+    }
   }
 
   /**
@@ -371,8 +383,32 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
 
   private void schedule() {
     // A plain read first: while a flush is pending, publishers skip the compare-and-set.
-    if (state.get() == IDLE && state.compareAndSet(IDLE, SCHEDULED)) {
+    if (state.get() == IDLE && state.compareAndSet(IDLE, SCHEDULED)
+        && !(loop.asleep() && ReadScope.defer(this))) {
       loop.submit(this);
+    }
+  }
+
+  /**
+   * Writes what is queued on the calling thread, which must own the pending flush: this socket's
+   * loop, or the decoder thread whose {@link ReadScope} took it.
+   */
+  void flushHere(ByteBuffer batch) {
+    // A slow consumer's close runs a flush out of turn (see closeAsSlowConsumer), so two threads
+    // can meet here; the second tries again on the loop, after the first has finished.
+    if (!writing.compareAndSet(false, true)) {
+      loop.submit(this);
+      return;
+    }
+    try {
+      if (flush(batch)) {
+        loop.awaitWritable(this);
+      }
+    } catch (RuntimeException e) {
+      log.warn("flush failed, closing connection id={}", id, e);
+      closeConnection(CloseFrame.ABNORMAL_CLOSE, "internal error");
+    } finally {
+      writing.set(false);
     }
   }
 
@@ -389,11 +425,12 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
   }
 
   /**
-   * Writes what is queued; runs on this socket's loop thread only, while the socket is scheduled.
+   * Writes what is queued; runs on the thread that owns the pending flush (see {@link
+   * #flushHere}).
    *
    * @return true when the socket must wait for the kernel to accept more (it stays scheduled)
    */
-  boolean flush(ByteBuffer batch) {
+  private boolean flush(ByteBuffer batch) {
     try {
       if (discardBacklog) {
         dropBacklog();
