@@ -36,8 +36,14 @@ public record LoadResult(Config config, Connect connect, Deliveries deliveries,
   public record Deliveries(long count, double perSecond, long expected, long lost,
       long outOfOrder) {}
 
-  /** Emits sent in the measured window and acknowledged; refused and stalled ones over the run. */
-  public record Publishes(long count, double perSecond, long refused, long stalled) {}
+  /**
+   * Emits sent in the measured window and acknowledged; refused and stalled ones over the run.
+   * At a rate, also how late the tool sent them (send time minus due time, which the latency
+   * includes): when these are near the latency figures, the tool's pacing is what was measured.
+   */
+  public record Publishes(long count, double perSecond, long refused, long stalled,
+      @Nullable Double lateP50Millis, @Nullable Double lateP99Millis,
+      @Nullable Double lateMaxMillis) {}
 
   /** Latency percentiles in milliseconds over {@code samples} deliveries. */
   public record Latency(long samples, double p50, double p90, double p99, double p999,
@@ -54,9 +60,13 @@ public record LoadResult(Config config, Connect connect, Deliveries deliveries,
   public record Server(@Nullable Long pid, @Nullable Double cpuSeconds, @Nullable Double cores,
       @Nullable Double cpuMicrosPerDelivery, @Nullable Double writeCallsPerDelivery) {}
 
-  /** How busy the tool's own threads were over the measured window. */
+  /**
+   * How busy the tool's own threads were over the measured window, and how late the machine woke
+   * a thread that sleeps 1 ms at a time (p99 and max, in milliseconds): a stall there is the
+   * machine's, and shows in the latency of any process on it.
+   */
   public record Tool(List<ThreadLoad> receiveThreads, ThreadLoad publisherThread,
-      double processCores, boolean saturated) {}
+      double processCores, boolean saturated, double stallP99Millis, double stallMaxMillis) {}
 
   /** One thread's CPU time as a share of the window's wall time. */
   public record ThreadLoad(String name, double busyPercent) {}
@@ -74,8 +84,13 @@ public record LoadResult(Config config, Connect connect, Deliveries deliveries,
     out.append(format("deliveries: %,d (%,.0f/s), expected %,d, lost %,d, out of order %,d%n",
         deliveries.count, deliveries.perSecond, deliveries.expected, deliveries.lost,
         deliveries.outOfOrder));
-    out.append(format("publishes: %,d (%,.0f/s), refused %,d, stalled %,d%n", publishes.count,
+    out.append(format("publishes: %,d (%,.0f/s), refused %,d, stalled %,d", publishes.count,
         publishes.perSecond, publishes.refused, publishes.stalled));
+    if (publishes.lateP99Millis != null) {
+      out.append(format("; sent late by p50 %.3f  p99 %.3f  max %.3f ms", publishes.lateP50Millis,
+          publishes.lateP99Millis, publishes.lateMaxMillis));
+    }
+    out.append(format("%n"));
     out.append(format("latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  (n=%,d)%n",
         latencyMillis.p50, latencyMillis.p90, latencyMillis.p99, latencyMillis.p999,
         latencyMillis.max, latencyMillis.samples));
@@ -99,9 +114,10 @@ public record LoadResult(Config config, Connect connect, Deliveries deliveries,
     for (ThreadLoad thread : tool.receiveThreads) {
       busy.append(format(" %.0f%%", thread.busyPercent));
     }
-    return format("tool: receive threads%s busy, publisher thread %.0f%%, process %.2f cores%s%n",
+    return format("tool: receive threads%s busy, publisher thread %.0f%%, process %.2f cores%s%n"
+        + "machine: a thread sleeping 1 ms at a time woke late by p99 %.3f ms, max %.3f ms%n",
         busy, tool.publisherThread.busyPercent, tool.processCores,
-        tool.saturated ? " (SATURATED)" : "");
+        tool.saturated ? " (SATURATED)" : "", tool.stallP99Millis, tool.stallMaxMillis);
   }
 
   private String errorLine() {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,6 +37,8 @@ public final class LoadRun implements AutoCloseable {
    */
 
   static final double SATURATED = 0.9;
+  /** A stall longer than this, in milliseconds, gets a note under the result. */
+  private static final double STALL_NOTE_MILLIS = 5;
   private static final long SECOND = 1_000_000_000L;
   private static final long CONNECT_TIMEOUT_SECONDS = 120;
 
@@ -50,6 +53,9 @@ public final class LoadRun implements AutoCloseable {
   private final Reactor publishing = new Reactor("load-publish");
   private final PublisherDriver driver;
   private final List<String> notes = new ArrayList<>();
+  private final StallMeter stalls = new StallMeter();
+  /** The stall meter's oversleeps over the measured window, once it has ended. */
+  private Histogram windowStalls = new Histogram(2);
 
   /**
    * Creates a run.
@@ -87,7 +93,11 @@ public final class LoadRun implements AutoCloseable {
     Schedule schedule = new Schedule(base, warmup, warmup + settings.duration().toNanos());
     receiveStats.forEach(stats -> stats.schedule(schedule));
     driver.start(schedule, subscribersByChannel());
-    Window window = monitor(schedule);
+    Window window;
+    try (StallMeter meter = stalls) {
+      meter.start();
+      window = monitor(schedule);
+    }
     PublisherDriver.Totals totals = drain();
     return result(connect, window, totals);
   }
@@ -160,8 +170,10 @@ public final class LoadRun implements AutoCloseable {
       long now = schedule.now();
       if (start == null && now >= schedule.measureStart()) {
         start = sample();
+        stalls.take();
       }
       if (now >= schedule.measureEnd()) {
+        windowStalls = stalls.take();
         return new Window(start == null ? sample() : start, sample());
       }
       if (now >= nextLine) {
@@ -224,8 +236,13 @@ public final class LoadRun implements AutoCloseable {
     }
     LoadResult.Deliveries deliveries = new LoadResult.Deliveries(delivered, delivered / seconds,
         totals.expectedMeasured(), totals.expectedMeasured() - delivered, outOfOrder);
+    Histogram late = fromPublisher(driver.lateness());
+    boolean paced = late.getTotalCount() > 0;
     LoadResult.Publishes publishes = new LoadResult.Publishes(totals.acknowledgedMeasured(),
-        totals.acknowledgedMeasured() / seconds, totals.refused(), totals.stalled());
+        totals.acknowledgedMeasured() / seconds, totals.refused(), totals.stalled(),
+        paced ? millis(late.getValueAtPercentile(50)) : null,
+        paced ? millis(late.getValueAtPercentile(99)) : null,
+        paced ? millis(late.getMaxValue()) : null);
     LoadResult.Errors errors = new LoadResult.Errors(problems.errors(), problems.closes(),
         problems.connectFailures());
     return new LoadResult(config(), connect, deliveries, publishes, latency(latency), errors,
@@ -277,8 +294,15 @@ public final class LoadRun implements AutoCloseable {
     }
     double process = (window.end().processCpu() - window.start().processCpu()) / 1e9
         / window.wallSeconds();
+    double stallP99 = millis(windowStalls.getValueAtPercentile(99));
+    double stallMax = millis(windowStalls.getMaxValue());
+    if (stallMax > STALL_NOTE_MILLIS) {
+      notes.add(String.format(Locale.ROOT, "the machine stalled threads for up to %.1f ms in the "
+          + "window (a thread sleeping 1 ms at a time woke that late): latency beyond that is "
+          + "the machine's as much as the server's; compare runs", stallMax));
+    }
     return new LoadResult.Tool(loads, new LoadResult.ThreadLoad(publishing.name(),
-        publisher * 100), process, saturated || publisher > SATURATED);
+        publisher * 100), process, saturated || publisher > SATURATED, stallP99, stallMax);
   }
 
   private Sample sample() {
@@ -316,8 +340,13 @@ public final class LoadRun implements AutoCloseable {
   }
 
   private PublisherDriver.Totals totalsNow() {
+    return fromPublisher(driver.totals());
+  }
+
+  /** Waits for an answer from the publishing thread. */
+  private static <T> T fromPublisher(CompletableFuture<T> answer) {
     try {
-      return driver.totals().get(10, TimeUnit.SECONDS);
+      return answer.get(10, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("the publishing thread did not answer", e);
     } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import io.ignition.bench.client.Reactor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.HdrHistogram.Histogram;
 
 /**
  * Publishes on the publishing reactor's thread: at a fixed total rate, or flat out with flow
@@ -28,6 +29,8 @@ final class PublisherDriver implements Reactor.Ticker {
   private final double rate;
   private final int window;
   private final byte[][] channelNames;
+  /** At a rate: how late measured emits went out, send time minus due time, in nanoseconds. */
+  private final Histogram lateness = new Histogram(ReceiveStats.MAX_LATENCY_NANOS, 3);
   private int[] fanout = new int[0];
   private long maxUndelivered;
   private Schedule schedule = new Schedule(0, 0, 0);
@@ -101,6 +104,9 @@ final class PublisherDriver implements Reactor.Ticker {
       PublisherConn publisher = publishers.get(p);
       while (due[p] <= now && due[p] < schedule.measureEnd()) {
         if (publisher.canSend()) {
+          if (schedule.measured(due[p])) {
+            lateness.recordValue(Math.min(now - due[p], ReceiveStats.MAX_LATENCY_NANOS));
+          }
           send(publisher, due[p]);
         } else {
           stalled++;
@@ -153,6 +159,16 @@ final class PublisherDriver implements Reactor.Ticker {
   void refused(int channel) {
     refused++;
     fanoutSent -= fanout[channel];
+  }
+
+  /**
+   * Returns, at a rate, how late measured emits went out (send time minus due time, in
+   * nanoseconds), copied on the reactor's thread; empty flat out.
+   */
+  CompletableFuture<Histogram> lateness() {
+    CompletableFuture<Histogram> answer = new CompletableFuture<>();
+    reactor.execute(() -> answer.complete(lateness.copy()));
+    return answer;
   }
 
   /** Returns the counts so far, read on the reactor's thread. */
