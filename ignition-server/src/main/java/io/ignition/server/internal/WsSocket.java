@@ -440,6 +440,9 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
       }
       batch.clear();
       fill(batch);
+      if (unwritten != null) {
+        return true; // a frame larger than the batch went out on its own, not all of it yet
+      }
       batch.flip();
       if (batch.hasRemaining()) {
         loop.wrote(channel().write(batch));
@@ -513,7 +516,9 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
       return;
     }
     state.set(IDLE);
-    if (!queue.isEmpty() && state.compareAndSet(IDLE, SCHEDULED)) {
+    // Whoever queued a frame or asked for the close after our last look saw SCHEDULED and left
+    // it to us; look again now that we are idle.
+    if ((!queue.isEmpty() || closeAfterFlush) && state.compareAndSet(IDLE, SCHEDULED)) {
       loop.submit(this);
     }
   }
