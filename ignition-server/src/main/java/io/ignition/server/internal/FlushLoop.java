@@ -75,7 +75,7 @@ final class FlushLoop implements Runnable {
     sleeping = false;
   }
 
-  /** Counts bytes a socket wrote on this loop's thread; once per write call, not per frame. */
+  /** Counts bytes one of this loop's sockets wrote, on any thread; once per write call. */
   void wrote(int bytes) {
     bytesWritten.add(bytes);
   }

@@ -90,10 +90,16 @@ final class JwsServer extends WebSocketServer {
   @Override
   public void onMessage(WebSocket conn, String message) {
     WsSocket socket = (WsSocket) conn;
+    MessageScope scope = MessageScope.current();
+    boolean opened = scope.open();
     try {
       socket.session().onText(message);
     } catch (RuntimeException e) {
       fail(socket, e);
+    } finally {
+      if (opened) {
+        scope.close();
+      }
     }
   }
 

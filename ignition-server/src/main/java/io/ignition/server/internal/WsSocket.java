@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * One WebSocket connection: Java-WebSocket reads and decodes it; we write it.
  *
  * <p>Thread-safe. Any thread may queue frames; one thread at a time writes them: a {@link
- * FlushLoop}, or the decoder thread whose read produced them (see {@link ReadScope}).
+ * FlushLoop}, or the decoder thread whose message produced them (see {@link MessageScope}).
  */
 final class WsSocket extends org.java_websocket.WebSocketImpl {
   /*
@@ -125,7 +125,7 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
   private int handshakeLineBytes;
   private boolean handshakeHeadEnded;
 
-  /** The remainder of a partly written batch; touched only by the flushing thread. */
+  /** The remainder of a partly written batch; touched only by the thread holding writing. */
   private @Nullable ByteBuffer unwritten;
 
   WsSocket(String id, WebSocketListener listener, List<Draft> drafts, FlushLoop loop,
@@ -190,16 +190,7 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
       socketBuffer.position(socketBuffer.limit());
       return;
     }
-    ReadScope scope = ReadScope.current();
-    if (!scope.open()) {
-      super.decode(socketBuffer);
-      return;
-    }
-    try {
-      super.decode(socketBuffer);
-    } finally {
-      scope.close();
-    }
+    super.decode(socketBuffer);
   }
 
   /**
@@ -384,18 +375,19 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
   private void schedule() {
     // A plain read first: while a flush is pending, publishers skip the compare-and-set.
     if (state.get() == IDLE && state.compareAndSet(IDLE, SCHEDULED)
-        && !(loop.asleep() && ReadScope.defer(this))) {
+        && !(loop.asleep() && MessageScope.defer(this))) {
       loop.submit(this);
     }
   }
 
   /**
    * Writes what is queued on the calling thread, which must own the pending flush: this socket's
-   * loop, or the decoder thread whose {@link ReadScope} took it.
+   * loop, or the decoder thread whose {@link MessageScope} took it.
    */
   void flushHere(ByteBuffer batch) {
     // A slow consumer's close runs a flush out of turn (see closeAsSlowConsumer), so two threads
-    // can meet here; the second tries again on the loop, after the first has finished.
+    // can meet here; the second hands the socket back to its loop, which tries again until the
+    // first is done. Rare, and short: a flush never waits for the kernel.
     if (!writing.compareAndSet(false, true)) {
       loop.submit(this);
       return;
@@ -496,8 +488,8 @@ final class WsSocket extends org.java_websocket.WebSocketImpl {
 
   /**
    * Drops the queued data frames of a slow consumer, keeping control frames (the close frame
-   * above all) in order. The flush thread is the queue's only consumer, so the iterator removes
-   * exactly what it returned, while other threads may still add.
+   * above all) in order. The thread holding writing is the queue's only consumer, so the iterator
+   * removes exactly what it returned, while other threads may still add.
    */
   private void dropBacklog() {
     for (Iterator<byte[]> frames = queue.iterator(); frames.hasNext(); ) {
