@@ -233,6 +233,10 @@ public final class Main implements Callable<Integer> {
         .handshakeTimeout(Duration.ofSeconds(handshakeTimeoutSeconds))
         .maxHandshakeBytes(maxHandshakeBytes)
         .maxHandshakeHeaders(maxHandshakeHeaders);
+    if (decoderThreads < 0 || flushThreads < 0) {
+      throw new IllegalArgumentException("--decoder-threads and --flush-threads must be 0 (one "
+          + "per processor) or more, were " + decoderThreads + " and " + flushThreads);
+    }
     if (decoderThreads != 0) {
       builder.decoderThreads(decoderThreads);
     }
