@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code idle}: many idle connections, and what they cost the server's heap. */
-@Command(name = "idle", mixinStandardHelpOptions = true,
+@Command(name = "idle", mixinStandardHelpOptions = true, version = Main.VERSION,
     description = {"Opens N WebSocket connections that only wait, and reports the connect rate "
           + "and, when the server's pid is known (--spawn-server or --server-pid), its used heap "
           + "per connection: jcmd GC.run then GC.heap_info before connecting and with every "
@@ -44,9 +44,14 @@ final class IdleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    // Checks the numbers before a server is spawned for nothing.
+    IdleRun.check(connections, threads, connectConcurrency);
+    if (holdSeconds < 0) {
+      throw new IllegalArgumentException("hold must be 0 s or more, was " + holdSeconds);
+    }
     try (ServerOptions.Server target = server.open(System.err);
         IdleRun run = new IdleRun(target.url(), target.key(), connections, threads,
-            connectConcurrency, target.pid())) {
+            connectConcurrency, target.pid(), System.err)) {
       IdleResult result = run.run();
       System.out.print(json ? new GsonBuilder().setPrettyPrinting().create().toJson(result)
           + "\n" : result.text());
@@ -55,6 +60,12 @@ final class IdleCommand implements Callable<Integer> {
         System.err.println("holding " + result.connect().ready() + " connections for "
             + holdSeconds + " s (server pid " + target.pid() + ")");
         TimeUnit.SECONDS.sleep(holdSeconds);
+      }
+      if (!result.problems().isEmpty()) {
+        System.err.println("ignition-bench idle: " + result.problems().values().stream()
+            .mapToLong(Long::longValue).sum() + " connections failed or were closed: "
+            + result.problems());
+        return Main.EXIT_FAILED;
       }
     }
     return 0;

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 /** {@code jmh}: the JMH suite, and its check against the targets kept in the module. */
-@Command(name = "jmh", mixinStandardHelpOptions = true,
+@Command(name = "jmh", mixinStandardHelpOptions = true, version = Main.VERSION,
     description = {"Runs the JMH benchmarks (all by default) with the GC profiler, so that "
           + "bytes allocated per operation are reported.",
         "Any other argument goes to JMH as it is: benchmark regexes and JMH options such as "

@@ -7,13 +7,14 @@ import io.ignition.bench.load.LoadSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code load}: real subscribers and publishers against a server, measured end to end. */
-@Command(name = "load", mixinStandardHelpOptions = true,
+@Command(name = "load", mixinStandardHelpOptions = true, version = Main.VERSION,
     description = {"Opens N WebSocket subscribers spread over K channels and P publishers, "
           + "publishes S-byte events at a rate or flat out through a warm-up and a measured "
           + "window, "
@@ -94,9 +95,20 @@ final class LoadCommand implements Callable<Integer> {
         LoadResult result = run.run();
         System.out.print(json ? new GsonBuilder().setPrettyPrinting().create().toJson(result)
             + "\n" : result.text());
+        System.out.flush();
+        return status(result.problems());
       }
     }
-    return 0;
+  }
+
+  /** Returns 0 for a clean run; for one with problems, says so on standard error and fails. */
+  private static int status(List<String> problems) {
+    if (problems.isEmpty()) {
+      return 0;
+    }
+    System.err.println("ignition-bench load: the run had problems, so its figures are not a "
+        + "clean measurement: " + String.join("; ", problems));
+    return Main.EXIT_FAILED;
   }
 
   private LoadSettings settings(URI url, String key) {

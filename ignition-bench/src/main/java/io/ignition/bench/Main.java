@@ -5,12 +5,18 @@ import picocli.CommandLine.Command;
 
 /** The bench tool's entry point: one subcommand per instrument. */
 @Command(name = "ignition-bench", mixinStandardHelpOptions = true,
-    version = "Ignition bench 0.1.0",
+    version = Main.VERSION,
     description = "Benchmarks of Ignition: JMH micro-benchmarks, end-to-end load, idle memory.",
     subcommands = {JmhCommand.class, LoadCommand.class, IdleCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-  /** Exit status when the run failed: the server could not be reached, or died. */
+  /** What {@code --version} prints, for the tool and each subcommand. */
+  static final String VERSION = "Ignition bench 0.1.0";
+
+  /**
+   * Exit status when the run failed: the server could not be reached or died, or the run had
+   * problems (lost deliveries, refused emits, closed connections) that its output lists.
+   */
   static final int EXIT_FAILED = 1;
 
   /** Exit status for options that do not make sense together or are out of range. */
@@ -28,8 +34,9 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
     commandLine.setExecutionExceptionHandler((failure, command, parsed) -> {
+      String message = failure.getMessage();
       command.getErr().println("ignition-bench " + command.getCommandName() + ": "
-          + failure.getMessage());
+          + (message == null ? failure : message));
       return failure instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED;
     });
     return commandLine;

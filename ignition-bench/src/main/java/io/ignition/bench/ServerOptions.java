@@ -73,6 +73,10 @@ final class ServerOptions {
       if (key == null) {
         throw new IllegalArgumentException("--url needs --key");
       }
+      if (serverPid != null && ProcessHandle.of(serverPid).isEmpty()) {
+        throw new IllegalArgumentException("--server-pid " + serverPid
+            + " is no process on this machine");
+      }
       return new Server(checkUrl(url), key, serverPid, null, null);
     }
     List<String> jvmArgs = new ArrayList<>(List.of("-Xms1g", "-Xmx1g"));

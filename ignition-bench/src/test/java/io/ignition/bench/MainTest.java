@@ -2,8 +2,11 @@ package io.ignition.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -50,5 +53,77 @@ class MainTest {
 
     assertThat(status).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(err.toString()).contains("--subscribrs");
+  }
+
+  @Test
+  void load_payloadOverTheLimit_refusedBeforeSpawningAServer() {
+    int status = run("load", "--spawn-server", "--server-jar", "/no/such.jar", "-s",
+        "2147483647");
+
+    assertThat(status).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString()).contains("payload must be 48 (a timestamp and a sequence number) "
+        + "to 196608 bytes, was 2147483647");
+  }
+
+  @Test
+  void load_infiniteRate_refusedWithUsageStatus() {
+    int status = run("load", "--spawn-server", "--rate", "Infinity");
+
+    assertThat(status).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString()).contains("rate must be 0 (as fast as possible) to 10000000");
+  }
+
+  @Test
+  void load_serverPidOfNoProcess_refusedWithUsageStatus() {
+    int status = run("load", "--url", "ws://127.0.0.1:4000", "--key", "k", "--server-pid",
+        "999999999");
+
+    assertThat(status).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString()).contains("--server-pid 999999999 is no process on this machine");
+  }
+
+  @Test
+  void load_unresolvableHost_failsNamingIt() {
+    int status = run("load", "--url", "ws://no-such-host.invalid:4000", "--key", "k", "-n", "1");
+
+    assertThat(status).isEqualTo(Main.EXIT_FAILED);
+    assertThat(err.toString()).contains("cannot resolve the server's host no-such-host.invalid");
+  }
+
+  @Test
+  void idle_unresolvableHost_failsNamingIt() {
+    int status = run("idle", "--url", "ws://no-such-host.invalid:4000", "--key", "k", "-c", "1");
+
+    assertThat(status).isEqualTo(Main.EXIT_FAILED);
+    assertThat(err.toString()).contains("cannot resolve the server's host no-such-host.invalid");
+  }
+
+  @Test
+  void idle_nothingListening_failsWithTheConnectErrors() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+
+    int status = run("idle", "--url", "ws://127.0.0.1:" + closedPort, "--key", "k", "-c", "3");
+
+    assertThat(status).isEqualTo(Main.EXIT_FAILED);
+    assertThat(err.toString()).contains("no connection could be made", "Connection refused");
+  }
+
+  @Test
+  void idle_zeroConnections_refusedBeforeSpawningAServer() {
+    int status = run("idle", "--spawn-server", "--server-jar", "/no/such.jar", "-c", "0");
+
+    assertThat(status).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString()).contains("connections must be at least 1, was 0");
+  }
+
+  @Test
+  void version_ofEachSubcommand_isTheTools() {
+    assertThat(run("load", "--version")).isZero();
+    assertThat(run("idle", "--version")).isZero();
+
+    assertThat(out.toString()).contains(Main.VERSION + System.lineSeparator() + Main.VERSION);
   }
 }

@@ -104,7 +104,9 @@ public final class WsConnection {
       opened.setOption(StandardSocketOptions.TCP_NODELAY, true);
       opened.connect(address);
       key = opened.register(reactor.selector(), SelectionKey.OP_CONNECT, this);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // RuntimeException: an unresolved or unsupported address; the run reports it, not a
+      // reactor thread that died.
       fail("connect failed: " + e);
     }
   }
@@ -122,7 +124,9 @@ public final class WsConnection {
       if (ready.isValid() && ready.isReadable()) {
         read();
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // RuntimeException: a handler's bug ends this connection, with the reason, and not the
+      // reactor's thread with every other connection on it.
       fail(e.toString());
     }
   }

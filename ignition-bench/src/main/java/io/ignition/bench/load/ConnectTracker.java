@@ -1,5 +1,7 @@
 package io.ignition.bench.load;
 
+import java.io.PrintStream;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -48,9 +50,21 @@ final class ConnectTracker {
     settled.countDown();
   }
 
-  /** Waits until every connection is ready or failed; returns false on timeout. */
-  boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-    return settled.await(timeout, unit);
+  /**
+   * Waits until every connection is ready or failed, saying each second how far it got while
+   * some are still to go (a server that accepts but never answers shows at once); returns false
+   * on timeout.
+   */
+  boolean await(long timeoutSeconds, String what, PrintStream progress)
+      throws InterruptedException {
+    for (long waited = 0; waited < timeoutSeconds; waited++) {
+      if (settled.await(1, TimeUnit.SECONDS)) {
+        return true;
+      }
+      progress.printf(Locale.ROOT, "connecting %s: %,d ready, %,d failed, %,d to go%n", what,
+          readyCount(), failedCount(), settled.getCount());
+    }
+    return settled.getCount() == 0;
   }
 
   synchronized int readyCount() {

@@ -4,6 +4,7 @@ import io.ignition.bench.client.Reactor;
 import io.ignition.bench.client.WsConnection;
 import io.ignition.bench.client.WsHandler;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +28,7 @@ public final class IdleRun implements AutoCloseable {
   private final int connections;
   private final int concurrency;
   private final @Nullable Long serverPid;
+  private final PrintStream progress;
   private final List<Reactor> reactors = new ArrayList<>();
   private final Problems problems = new Problems();
   private final List<String> notes = new ArrayList<>();
@@ -36,23 +37,42 @@ public final class IdleRun implements AutoCloseable {
    * Creates a probe.
    *
    * @param serverPid the server's local process id, for jcmd; null to skip the heap figures
+   * @param progress where to say how connecting goes while it takes more than a second
    * @throws IllegalArgumentException when the connections would not fit under ulimit -n
    */
   public IdleRun(URI url, String key, int connections, int threads, int concurrency,
-      @Nullable Long serverPid) {
-    if (connections < 1 || threads < 1 || concurrency < 1) {
-      throw new IllegalArgumentException("connections, threads and concurrency must be at least "
-          + "1, were " + connections + ", " + threads + ", " + concurrency);
-    }
-    FdLimit.check(connections);
+      @Nullable Long serverPid, PrintStream progress) {
+    check(connections, threads, concurrency);
     this.url = url;
     this.key = key;
     this.connections = connections;
     this.concurrency = concurrency;
     this.serverPid = serverPid;
+    this.progress = progress;
     for (int i = 0; i < threads; i++) {
       reactors.add(new Reactor("idle-" + i));
     }
+  }
+
+  /**
+   * Checks a probe's numbers, so that a command can refuse them before it spawns a server.
+   *
+   * @throws IllegalArgumentException naming the value out of range, or when the connections
+   *     would not fit under ulimit -n
+   */
+  public static void check(int connections, int threads, int concurrency) {
+    if (connections < 1) {
+      throw new IllegalArgumentException("connections must be at least 1, was " + connections);
+    }
+    if (threads < 1 || threads > LoadSettings.MAX_THREADS) {
+      throw new IllegalArgumentException("threads must be 1 to " + LoadSettings.MAX_THREADS
+          + ", was " + threads);
+    }
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("connect concurrency must be at least 1, was "
+          + concurrency);
+    }
+    FdLimit.check(connections);
   }
 
   /**
@@ -65,16 +85,19 @@ public final class IdleRun implements AutoCloseable {
     reactors.forEach(Reactor::start);
     Long before = heap();
     ConnectTracker tracker = new ConnectTracker(connections, concurrency, problems);
-    InetSocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
+    InetSocketAddress address = ServerAddress.resolve(url);
     String target = "/v1?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8);
     long start = System.nanoTime();
     for (int i = 0; i < connections; i++) {
       tracker.acquire();
       reactors.get(i % reactors.size()).connect(address, target, new Idle(tracker, problems));
     }
-    if (!tracker.await(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+    if (!tracker.await(CONNECT_TIMEOUT_SECONDS, "connections", progress)) {
       throw new IOException("connecting did not finish within " + CONNECT_TIMEOUT_SECONDS
           + " s: " + tracker.readyCount() + " ready, " + tracker.failedCount() + " failed");
+    }
+    if (tracker.readyCount() == 0) {
+      throw new IOException("no connection could be made: " + problems.connectFailures());
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     Long after = before == null ? null : heap();

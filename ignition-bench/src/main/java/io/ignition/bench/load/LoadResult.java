@@ -1,5 +1,6 @@
 package io.ignition.bench.load;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,6 +71,34 @@ public record LoadResult(Config config, Connect connect, Deliveries deliveries,
 
   /** One thread's CPU time as a share of the window's wall time. */
   public record ThreadLoad(String name, double busyPercent) {}
+
+  /**
+   * Returns what keeps the run from being a clean measurement: lost or reordered deliveries,
+   * refused emits, error frames, connections that failed or that the server closed; empty when
+   * there was none.
+   */
+  public List<String> problems() {
+    List<String> found = new ArrayList<>();
+    if (deliveries.lost != 0) {
+      found.add(format("%,d deliveries lost", deliveries.lost));
+    }
+    if (deliveries.outOfOrder > 0) {
+      found.add(format("%,d deliveries out of order", deliveries.outOfOrder));
+    }
+    if (publishes.refused > 0) {
+      found.add(format("%,d emits refused", publishes.refused));
+    }
+    if (!errors.errorFrames.isEmpty()) {
+      found.add("error frames " + errors.errorFrames);
+    }
+    if (!errors.closes.isEmpty()) {
+      found.add("connections closed " + errors.closes);
+    }
+    if (!errors.connectFailures.isEmpty()) {
+      found.add("connect failures " + errors.connectFailures);
+    }
+    return found;
+  }
 
   /** Returns the result as a few lines of text for people. */
   public String text() {

@@ -4,8 +4,8 @@ import io.ignition.bench.client.Reactor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,6 +56,8 @@ public final class LoadRun implements AutoCloseable {
   private final StallMeter stalls = new StallMeter();
   /** The stall meter's oversleeps over the measured window, once it has ended. */
   private Histogram windowStalls = new Histogram(2);
+  /** The measured window's length: the duration, unless the run stopped early. */
+  private double measuredSeconds;
 
   /**
    * Creates a run.
@@ -75,6 +77,7 @@ public final class LoadRun implements AutoCloseable {
       receiveStats.add(new ReceiveStats());
     }
     this.driver = new PublisherDriver(publishing, receiveStats, settings);
+    this.measuredSeconds = settings.duration().toNanos() / 1e9;
   }
 
   /**
@@ -105,7 +108,7 @@ public final class LoadRun implements AutoCloseable {
   private LoadResult.Connect connectSubscribers() throws IOException, InterruptedException {
     int count = settings.subscribers();
     ConnectTracker tracker = new ConnectTracker(count, settings.connectConcurrency(), problems);
-    InetSocketAddress address = address();
+    InetSocketAddress address = ServerAddress.resolve(settings.url());
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       tracker.acquire();
@@ -127,6 +130,7 @@ public final class LoadRun implements AutoCloseable {
   }
 
   private void connectPublishers() throws IOException, InterruptedException {
+    InetSocketAddress address = ServerAddress.resolve(settings.url());
     ConnectTracker tracker = new ConnectTracker(settings.publishers(),
         settings.connectConcurrency(), problems);
     for (int i = 0; i < settings.publishers(); i++) {
@@ -134,7 +138,7 @@ public final class LoadRun implements AutoCloseable {
       PublisherConn publisher =
           new PublisherConn(i, settings.channels(), driver, tracker, problems);
       driver.add(publisher);
-      publisher.attach(publishing.connect(address(), target(), publisher));
+      publisher.attach(publishing.connect(address, target(), publisher));
     }
     awaitConnects(tracker, "publishers");
     if (tracker.readyCount() == 0) {
@@ -144,7 +148,7 @@ public final class LoadRun implements AutoCloseable {
 
   private void awaitConnects(ConnectTracker tracker, String what)
       throws IOException, InterruptedException {
-    if (!tracker.await(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+    if (!tracker.await(CONNECT_TIMEOUT_SECONDS, what, progress)) {
       throw new IOException(what + " did not finish connecting within "
           + CONNECT_TIMEOUT_SECONDS + " s: " + tracker.readyCount() + " ready, "
           + tracker.failedCount() + " failed");
@@ -161,10 +165,14 @@ public final class LoadRun implements AutoCloseable {
     return counts;
   }
 
-  /** Prints progress each second and samples CPU at the window's start and end. */
+  /**
+   * Prints progress each second and samples CPU at the window's start and end; ends the window
+   * early when the server has closed every publisher, since nothing more will be published.
+   */
   private Window monitor(Schedule schedule) throws InterruptedException {
+    Sample runStart = sample();
     Sample start = null;
-    Progress last = new Progress(0, 0, 0);
+    Progress last = new Progress(0, 0, 0, 0);
     long nextLine = SECOND;
     while (true) {
       long now = schedule.now();
@@ -179,11 +187,24 @@ public final class LoadRun implements AutoCloseable {
       if (now >= nextLine) {
         last = printProgress(last, now, schedule);
         nextLine += SECOND;
+        if (last.closedPublishers() == settings.publishers()) {
+          return stopEarly(start == null ? runStart : start, now, schedule);
+        }
       }
       long wake = Math.min(nextLine, start == null ? schedule.measureStart()
           : schedule.measureEnd());
       TimeUnit.NANOSECONDS.sleep(Math.max(wake - schedule.now(), 0));
     }
+  }
+
+  private Window stopEarly(Sample start, long now, Schedule schedule) {
+    measuredSeconds = Math.max(0, now - schedule.measureStart()) / 1e9;
+    notes.add(String.format(Locale.ROOT, "the server closed every publisher's connection (see "
+        + "closes); the run stopped %.1f s in, %s", now / 1e9, measuredSeconds > 0
+        ? String.format(Locale.ROOT, "after %.1f s of the measured window", measuredSeconds)
+        : "before the measured window, so none of these figures is a measurement"));
+    windowStalls = stalls.take();
+    return new Window(start, sample());
   }
 
   private Progress printProgress(Progress last, long now, Schedule schedule) {
@@ -198,7 +219,7 @@ public final class LoadRun implements AutoCloseable {
         (received - last.received()) / seconds, (totals.acknowledged() - last.acked()) / seconds,
         millis(interval.getValueAtPercentile(50)), millis(interval.getValueAtPercentile(99)),
         totals.fanoutSent() - received, problems.total());
-    return new Progress(now, received, totals.acknowledged());
+    return new Progress(now, received, totals.acknowledged(), totals.closedPublishers());
   }
 
   /** Waits for acknowledged deliveries to arrive, giving up when none arrive for a while. */
@@ -225,7 +246,7 @@ public final class LoadRun implements AutoCloseable {
 
   private LoadResult result(LoadResult.Connect connect, Window window,
       PublisherDriver.Totals totals) {
-    double seconds = settings.duration().toNanos() / 1e9;
+    double seconds = measuredSeconds;
     long delivered = 0;
     long outOfOrder = 0;
     Histogram latency = new Histogram(ReceiveStats.MAX_LATENCY_NANOS, 3);
@@ -234,12 +255,13 @@ public final class LoadRun implements AutoCloseable {
       outOfOrder += stats.outOfOrderCount();
       latency.add(stats.takeMeasured());
     }
-    LoadResult.Deliveries deliveries = new LoadResult.Deliveries(delivered, delivered / seconds,
-        totals.expectedMeasured(), totals.expectedMeasured() - delivered, outOfOrder);
+    LoadResult.Deliveries deliveries = new LoadResult.Deliveries(delivered,
+        perSecond(delivered, seconds), totals.expectedMeasured(),
+        totals.expectedMeasured() - delivered, outOfOrder);
     Histogram late = fromPublisher(driver.lateness());
     boolean paced = late.getTotalCount() > 0;
     LoadResult.Publishes publishes = new LoadResult.Publishes(totals.acknowledgedMeasured(),
-        totals.acknowledgedMeasured() / seconds, totals.refused(), totals.stalled(),
+        perSecond(totals.acknowledgedMeasured(), seconds), totals.refused(), totals.stalled(),
         paced ? millis(late.getValueAtPercentile(50)) : null,
         paced ? millis(late.getValueAtPercentile(99)) : null,
         paced ? millis(late.getMaxValue()) : null);
@@ -252,7 +274,8 @@ public final class LoadRun implements AutoCloseable {
   private LoadResult.Config config() {
     return new LoadResult.Config(settings.url().toString(), settings.subscribers(),
         settings.channels(), settings.publishers(),
-        settings.rate() > 0 ? String.format(Locale.ROOT, "%.0f", settings.rate()) : "max",
+        settings.rate() > 0
+            ? BigDecimal.valueOf(settings.rate()).stripTrailingZeros().toPlainString() : "max",
         settings.payloadBytes(), settings.warmup().toNanos() / 1e9,
         settings.duration().toNanos() / 1e9, settings.threads(), plan);
   }
@@ -363,13 +386,12 @@ public final class LoadRun implements AutoCloseable {
     return sum;
   }
 
-  private InetSocketAddress address() {
-    URI url = settings.url();
-    return new InetSocketAddress(url.getHost(), url.getPort() < 0 ? 80 : url.getPort());
-  }
-
   private String target() {
     return "/v1?key=" + URLEncoder.encode(settings.key(), StandardCharsets.UTF_8);
+  }
+
+  private static double perSecond(long count, double seconds) {
+    return seconds > 0 ? count / seconds : 0;
   }
 
   private static double millis(long nanos) {
@@ -383,14 +405,15 @@ public final class LoadRun implements AutoCloseable {
     receivers.forEach(Reactor::close);
   }
 
-  private record Progress(long atNanos, long received, long acked) {}
+  private record Progress(long atNanos, long received, long acked, int closedPublishers) {}
 
   private record Sample(long wallNanos, long serverCpu, long serverWrites, long[] threadCpu,
       long processCpu) {}
 
   private record Window(Sample start, Sample end) {
     double wallSeconds() {
-      return (end.wallNanos() - start.wallNanos()) / 1e9;
+      // Never zero: a run stopped at once still divides by it.
+      return Math.max(end.wallNanos() - start.wallNanos(), 1) / 1e9;
     }
 
     double busy(int thread) {

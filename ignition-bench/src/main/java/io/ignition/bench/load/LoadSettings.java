@@ -25,6 +25,11 @@ import java.util.Objects;
 public record LoadSettings(URI url, String key, int subscribers, int channels, int publishers,
     double rate, int payloadBytes, Duration warmup, Duration duration, int threads, int window,
     int connectConcurrency, Duration drain) {
+  /** Emits per second the tool can pace: one per microsecond per publisher is far past it. */
+  public static final double MAX_RATE = 10_000_000;
+  /** Receiving threads: each holds a 512 KiB read buffer; more than the cores never helps. */
+  public static final int MAX_THREADS = 256;
+
   /**
    * Checks the values.
    *
@@ -36,12 +41,17 @@ public record LoadSettings(URI url, String key, int subscribers, int channels, i
     require(subscribers >= 0, "subscribers must be 0 or more, was " + subscribers);
     require(channels >= 1, "channels must be at least 1, was " + channels);
     require(publishers >= 1, "publishers must be at least 1, was " + publishers);
-    require(rate >= 0, "rate must be 0 (as fast as possible) or more, was " + rate);
-    require(payloadBytes >= Payload.MIN_BYTES, "payload must be at least " + Payload.MIN_BYTES
-        + " bytes (it carries a timestamp and a sequence number), was " + payloadBytes);
+    require(rate >= 0 && rate <= MAX_RATE, "rate must be 0 (as fast as possible) to "
+        + (long) MAX_RATE + " emits per second, was " + rate);
+    require(payloadBytes >= Payload.MIN_BYTES && payloadBytes <= Payload.MAX_BYTES,
+        "payload must be " + Payload.MIN_BYTES + " (a timestamp and a sequence number) to "
+        + Payload.MAX_BYTES + " bytes, was " + payloadBytes);
     require(!warmup.isNegative() && !duration.isNegative() && !duration.isZero(),
         "warm-up must be 0 or more and duration more than 0");
-    require(threads >= 1, "threads must be at least 1, was " + threads);
+    require(!drain.isNegative(), "drain must be 0 s or more, was "
+        + drain.toMillis() / 1000.0 + " s");
+    require(threads >= 1 && threads <= MAX_THREADS, "threads must be 1 to " + MAX_THREADS
+        + ", was " + threads);
     require(window >= 1, "window must be at least 1, was " + window);
     require(connectConcurrency >= 1, "connect concurrency must be at least 1, was "
         + connectConcurrency);

@@ -11,6 +11,8 @@ final class Payload {
 
   /** The smallest payload that holds the three numbers and the padding's quotes. */
   static final int MIN_BYTES = 48;
+  /** The largest payload: the tool's client takes frames of up to 256 KiB, head included. */
+  static final int MAX_BYTES = 192 * 1024;
 
   static final byte[] OK_PREFIX = Ascii.bytes("{\"op\":\"ok\",\"id\":");
   static final byte[] EVENT_PREFIX = Ascii.bytes("{\"op\":\"event\",");

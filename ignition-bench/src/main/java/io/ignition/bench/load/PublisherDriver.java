@@ -92,10 +92,20 @@ final class PublisherDriver implements Reactor.Ticker {
   @Override
   public long tick(long nowNanos) {
     long now = nowNanos - schedule.baseNanoTime();
-    if (now >= schedule.measureEnd()) {
+    if (now >= schedule.measureEnd() || allClosed()) {
       return Long.MAX_VALUE;
     }
     return schedule.baseNanoTime() + (rate > 0 ? paced(now) : flatOut(now));
+  }
+
+  /** Returns whether every publisher's connection has ended: nothing is left to publish with. */
+  private boolean allClosed() {
+    for (PublisherConn publisher : publishers) {
+      if (!publisher.closed()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private long paced(long now) {

@@ -21,6 +21,10 @@ import java.util.regex.Pattern;
  * <p>Plans: {@code enterprise} (no limits, no quota bookkeeping), or {@code metered}, a plan with
  * limits too high to reach in a run (a billion requests a day, 100,000 connections), so that a
  * run on it measures the cost of quota bookkeeping and nothing else.
+ *
+ * <p>The server stops when {@link #close} is called, and when the tool's JVM exits any other way
+ * it can run a shutdown hook (the end of {@code main}, Ctrl-C, SIGTERM). SIGKILL of the tool
+ * leaves it running. Its directory (config and log) is kept, for the log.
  */
 public final class ServerProcess implements AutoCloseable {
   /** The plan names {@link #start} accepts. */
@@ -31,13 +35,16 @@ public final class ServerProcess implements AutoCloseable {
   private static final long POLL_MILLIS = 50;
 
   private final Process process;
+  private final Thread stopOnExit;
   private final Path log;
   private final String key;
   private final int port;
   private final int httpPort;
 
-  private ServerProcess(Process process, Path log, String key, int port, int httpPort) {
+  private ServerProcess(Process process, Thread stopOnExit, Path log, String key, int port,
+      int httpPort) {
     this.process = process;
+    this.stopOnExit = stopOnExit;
     this.log = log;
     this.key = key;
     this.port = port;
@@ -73,7 +80,16 @@ public final class ServerProcess implements AutoCloseable {
         "--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--log-level", "info"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
-    return awaitListening(process, log, key, timeout);
+    Thread stopOnExit = new Thread(() -> stop(process), "stop-spawned-server");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
+    try {
+      int[] ports = awaitListening(process, log, timeout);
+      return new ServerProcess(process, stopOnExit, log, key, ports[0], ports[1]);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      stop(process);
+      removeHook(stopOnExit);
+      throw e;
+    }
   }
 
   private static String randomHex() {
@@ -87,14 +103,14 @@ public final class ServerProcess implements AutoCloseable {
         + " \"apps\":[{\"id\":\"bench\",\"plan\":\"" + plan + "\",\"keys\":[\"" + key + "\"]}]}\n";
   }
 
-  private static ServerProcess awaitListening(Process process, Path log, String key,
-      Duration timeout) throws IOException, InterruptedException {
+  /** Returns the WebSocket and HTTP ports the server logs once it listens. */
+  private static int[] awaitListening(Process process, Path log, Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       Matcher found = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
       if (found.find()) {
-        return new ServerProcess(process, log, key, Integer.parseInt(found.group(1)),
-            Integer.parseInt(found.group(2)));
+        return new int[] {Integer.parseInt(found.group(1)), Integer.parseInt(found.group(2))};
       }
       if (!process.isAlive()) {
         throw new IOException("the server exited with " + process.exitValue() + ": "
@@ -102,7 +118,6 @@ public final class ServerProcess implements AutoCloseable {
       }
       Thread.sleep(POLL_MILLIS);
     }
-    process.destroyForcibly();
     throw new IOException("the server did not listen within " + timeout + ": " + tail(log));
   }
 
@@ -139,6 +154,19 @@ public final class ServerProcess implements AutoCloseable {
   /** Stops the server (SIGTERM, then SIGKILL after 10 s) and waits for it. */
   @Override
   public void close() {
+    stop(process);
+    removeHook(stopOnExit);
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The hook is running or about to; it stops a server that is already stopped.
+    }
+  }
+
+  private static void stop(Process process) {
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {

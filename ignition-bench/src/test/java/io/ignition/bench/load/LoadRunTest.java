@@ -12,6 +12,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class LoadRunTest {
   private static final String KEY = "k-load-test";
@@ -40,8 +41,13 @@ class LoadRunTest {
 
   private LoadResult run(String key, double rate, double warmupSeconds, double durationSeconds)
       throws Exception {
+    return run(key, rate, 100, warmupSeconds, durationSeconds);
+  }
+
+  private LoadResult run(String key, double rate, int payloadBytes, double warmupSeconds,
+      double durationSeconds) throws Exception {
     LoadSettings settings = new LoadSettings(URI.create("ws://127.0.0.1:" + server.port()), key,
-        20, 2, 2, rate, 100, seconds(warmupSeconds), seconds(durationSeconds), 2, 8, 16,
+        20, 2, 2, rate, payloadBytes, seconds(warmupSeconds), seconds(durationSeconds), 2, 8, 16,
         Duration.ofSeconds(5));
     try (LoadRun run = new LoadRun(settings, ProcessHandle.current().pid(), "enterprise",
         new PrintStream(progress, true, StandardCharsets.UTF_8))) {
@@ -92,5 +98,18 @@ class LoadRunTest {
     assertThat(result.errors().errorFrames()).containsKey("quota_exceeded");
     assertThat(result.errors().closes().keySet()).anyMatch(close -> close.startsWith("4029"));
     assertThat(result.deliveries().lost()).isZero();
+  }
+
+  @Test
+  @Timeout(20)
+  void run_serverClosesEveryPublisher_stopsEarlyAndSaysWhy() throws Exception {
+    // 70,000-byte emits are over the server's 65,536-byte message limit: it closes with 1009.
+    LoadResult result = run(KEY, 0, 70_000, 0.2, 60);
+
+    assertThat(result.errors().closes().keySet()).isNotEmpty()
+        .allMatch(close -> close.startsWith("1009 publisher"));
+    assertThat(result.notes()).anyMatch(note -> note.contains("closed every publisher"));
+    assertThat(result.deliveries().count()).isZero();
+    assertThat(result.problems()).anyMatch(problem -> problem.startsWith("connections closed"));
   }
 }

@@ -1,0 +1,47 @@
+package io.ignition.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class ServerProcessTest {
+  /** Built by the server module's package phase, which runs before this module's tests. */
+  private static final Path SERVER_JAR = Path.of("../ignition-server/target/ignition-server.jar");
+
+  @Test
+  @Timeout(120)
+  void toolStoppedBySigterm_stopsTheServerItSpawned() throws Exception {
+    assumeTrue(Files.isRegularFile(SERVER_JAR),
+        "needs the shaded server jar: run mvn verify from the repository root");
+    Process tool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"),
+        SpawnThenWait.class.getName(), SERVER_JAR.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Optional<ProcessHandle> server = Optional.empty();
+    try {
+      BufferedReader out = new BufferedReader(
+          new InputStreamReader(tool.getInputStream(), StandardCharsets.UTF_8));
+      String line = out.readLine();
+      assertThat(line).startsWith("server pid ");
+      server = ProcessHandle.of(Long.parseLong(line.substring("server pid ".length())));
+      assertThat(server).isPresent();
+
+      tool.destroy();
+
+      assertThat(tool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.get().onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+    } finally {
+      tool.destroyForcibly();
+      server.ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+}
