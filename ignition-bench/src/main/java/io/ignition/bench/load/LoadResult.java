@@ -73,12 +73,15 @@ public record LoadResult(Config config, Connect connect, Deliveries deliveries,
   public record ThreadLoad(String name, double busyPercent) {}
 
   /**
-   * Returns what keeps the run from being a clean measurement: lost or reordered deliveries,
-   * refused emits, error frames, connections that failed or that the server closed; empty when
-   * there was none.
+   * Returns what keeps the run from being a clean measurement: nothing acknowledged in the
+   * window, lost or reordered deliveries, refused emits, error frames, connections that failed
+   * or that the server closed; empty when there was none.
    */
   public List<String> problems() {
     List<String> found = new ArrayList<>();
+    if (publishes.count == 0) {
+      found.add("no emit sent in the measured window was acknowledged: nothing was measured");
+    }
     if (deliveries.lost != 0) {
       found.add(format("%,d deliveries lost", deliveries.lost));
     }
