@@ -4,8 +4,10 @@ import com.google.gson.GsonBuilder;
 import io.ignition.bench.load.IdleResult;
 import io.ignition.bench.load.IdleRun;
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,6 +55,7 @@ final class IdleCommand implements Callable<Integer> {
         IdleRun run = new IdleRun(target.url(), target.key(), connections, threads,
             connectConcurrency, target.pid(), System.err)) {
       IdleResult result = run.run();
+      target.requireNotExiting();
       System.out.print(json ? new GsonBuilder().setPrettyPrinting().create().toJson(result)
           + "\n" : result.text());
       System.out.flush();
@@ -61,13 +64,19 @@ final class IdleCommand implements Callable<Integer> {
             + holdSeconds + " s (server pid " + target.pid() + ")");
         TimeUnit.SECONDS.sleep(holdSeconds);
       }
-      if (!result.problems().isEmpty()) {
-        System.err.println("ignition-bench idle: " + result.problems().values().stream()
-            .mapToLong(Long::longValue).sum() + " connections failed or were closed: "
-            + result.problems());
-        return Main.EXIT_FAILED;
-      }
+      target.requireNotExiting();
+      return status(run.problems(), target.exited());
     }
-    return 0;
+  }
+
+  /** Returns 0 when every connection held; else says what happened and fails. */
+  private static int status(Map<String, Long> problems, @Nullable String exited) {
+    if (problems.isEmpty() && exited == null) {
+      return 0;
+    }
+    long count = problems.values().stream().mapToLong(Long::longValue).sum();
+    System.err.println("ignition-bench idle: " + count + " connections failed or were closed "
+        + problems + (exited == null ? "" : "; " + exited));
+    return Main.EXIT_FAILED;
   }
 }

@@ -7,6 +7,7 @@ import io.ignition.bench.load.LoadSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,6 +30,9 @@ import picocli.CommandLine.Option;
         "  java -jar ignition-bench.jar load --url ws://10.0.0.5:4000 --key KEY -n 1000 -k 100 "
               + "-p 10 --json"})
 final class LoadCommand implements Callable<Integer> {
+  /** The longest warm-up, duration or drain: a day. */
+  private static final long MAX_SECONDS = 86_400;
+
   @Mixin
   ServerOptions server;
 
@@ -93,10 +97,16 @@ final class LoadCommand implements Callable<Integer> {
       LoadSettings settings = settings(target.url(), target.key());
       try (LoadRun run = new LoadRun(settings, target.pid(), target.plan(), System.err)) {
         LoadResult result = run.run();
+        target.requireNotExiting();
+        List<String> problems = new ArrayList<>(result.problems());
+        String exited = target.exited();
+        if (exited != null) {
+          problems.add(exited);
+        }
         System.out.print(json ? new GsonBuilder().setPrettyPrinting().create().toJson(result)
             + "\n" : result.text());
         System.out.flush();
-        return status(result.problems());
+        return status(problems);
       }
     }
   }
@@ -113,11 +123,16 @@ final class LoadCommand implements Callable<Integer> {
 
   private LoadSettings settings(URI url, String key) {
     return new LoadSettings(url, key, subscribers, channels, publishers, rate, payloadBytes,
-        seconds(warmupSeconds), seconds(durationSeconds), threads, window, connectConcurrency,
-        seconds(drainSeconds));
+        seconds("--warmup", warmupSeconds), seconds("--duration", durationSeconds), threads,
+        window, connectConcurrency, seconds("--drain", drainSeconds));
   }
 
-  static Duration seconds(double seconds) {
+  /** Returns {@code seconds} as a duration, refusing what is not a number or over a day. */
+  static Duration seconds(String option, double seconds) {
+    if (!(seconds >= 0 && seconds <= MAX_SECONDS)) {
+      throw new IllegalArgumentException(option + " must be 0 to " + MAX_SECONDS
+          + " seconds, was " + seconds);
+    }
     return Duration.ofNanos((long) (seconds * 1e9));
   }
 }

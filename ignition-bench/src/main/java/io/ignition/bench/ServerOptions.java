@@ -52,6 +52,22 @@ final class ServerOptions {
   /** The server a command runs against; closing it stops a spawned server. */
   record Server(URI url, String key, @Nullable Long pid, @Nullable String plan,
       @Nullable ServerProcess process) implements AutoCloseable {
+    /**
+     * Refuses to go on once the tool's JVM is exiting: its shutdown hook has stopped the spawned
+     * server, and a result printed now would be measured against a server that was going away.
+     */
+    void requireNotExiting() throws IOException {
+      if (process != null && process.stoppedOnExit()) {
+        throw new IOException("interrupted: the tool is exiting and has stopped the server it "
+            + "spawned");
+      }
+    }
+
+    /** Returns how a spawned server exited, when it did so by itself; else null. */
+    @Nullable String exited() {
+      return process == null ? null : process.exited();
+    }
+
     @Override
     public void close() {
       if (process != null) {
@@ -68,6 +84,10 @@ final class ServerOptions {
   Server open(PrintStream log) throws IOException, InterruptedException {
     if (spawn == (url != null)) {
       throw new IllegalArgumentException("give either --url (with --key) or --spawn-server");
+    }
+    if (spawn && (key != null || serverPid != null)) {
+      throw new IllegalArgumentException("--key and --server-pid go with --url; --spawn-server "
+          + "makes its own key and knows its pid");
     }
     if (!spawn) {
       if (key == null) {
@@ -88,8 +108,12 @@ final class ServerOptions {
   }
 
   private static URI checkUrl(URI given) {
-    if (!"ws".equals(given.getScheme()) || given.getHost() == null || given.getPort() < 0) {
-      throw new IllegalArgumentException("--url must be ws://HOST:PORT, was " + given);
+    String path = given.getPath();
+    if (!"ws".equalsIgnoreCase(given.getScheme()) || given.getHost() == null
+        || given.getPort() < 1 || given.getPort() > 65_535 || given.getQuery() != null
+        || !(path == null || path.isEmpty() || path.equals("/"))) {
+      throw new IllegalArgumentException("--url must be ws://HOST:PORT with a port of 1 to "
+          + "65535 and no path (the tool asks for /v1), was " + given);
     }
     return given;
   }

@@ -126,4 +126,33 @@ class MainTest {
 
     assertThat(out.toString()).contains(Main.VERSION + System.lineSeparator() + Main.VERSION);
   }
+
+  @Test
+  void load_keyWithSpawnServer_refusedWithUsageStatus() {
+    int status = run("load", "--spawn-server", "--key", "k");
+
+    assertThat(status).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString()).contains("--key and --server-pid go with --url");
+  }
+
+  @Test
+  void load_urlWithAPathOrAPortOutOfRange_refusedWithUsageStatus() {
+    assertThat(run("load", "--url", "ws://127.0.0.1:4000/v1", "--key", "k"))
+        .isEqualTo(Main.EXIT_USAGE);
+    assertThat(run("load", "--url", "ws://127.0.0.1:99999", "--key", "k"))
+        .isEqualTo(Main.EXIT_USAGE);
+
+    assertThat(err.toString()).contains("--url must be ws://HOST:PORT with a port of 1 to 65535 "
+        + "and no path (the tool asks for /v1), was ws://127.0.0.1:4000/v1",
+        "was ws://127.0.0.1:99999");
+  }
+
+  @Test
+  void load_durationBeyondADay_refusedBeforeSpawningAServer() {
+    int status = run("load", "--spawn-server", "--server-jar", "/no/such.jar", "--duration",
+        "1e10");
+
+    assertThat(status).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString()).contains("--duration must be 0 to 86400 seconds, was 1.0E10");
+  }
 }

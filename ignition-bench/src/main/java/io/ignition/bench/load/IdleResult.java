@@ -31,7 +31,8 @@ public record IdleResult(String url, int requested, LoadResult.Connect connect,
         connect.seconds(), connect.perSecond(), connect.p50Millis(), connect.p99Millis(),
         connect.failed()));
     if (heapBytesPerConnection == null) {
-      out.append("server heap: not measured (give --server-pid, or --spawn-server)\n");
+      out.append(serverPid == null ? "server heap: not measured (give --server-pid, or "
+          + "--spawn-server)\n" : "server heap: not measured (see the note)\n");
     } else {
       out.append(String.format(Locale.ROOT, "server heap after GC: %,d bytes before, %,d with "
           + "the connections open: %,.0f bytes (%.1f KiB) per connection%n", heapBeforeBytes,

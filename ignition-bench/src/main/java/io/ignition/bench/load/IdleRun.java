@@ -21,8 +21,6 @@ import org.jspecify.annotations.Nullable;
  * heap per connection with a full GC before and after. Not thread-safe; run it once.
  */
 public final class IdleRun implements AutoCloseable {
-  private static final long CONNECT_TIMEOUT_SECONDS = 300;
-
   private final URI url;
   private final String key;
   private final int connections;
@@ -84,7 +82,8 @@ public final class IdleRun implements AutoCloseable {
   public IdleResult run() throws IOException, InterruptedException {
     reactors.forEach(Reactor::start);
     Long before = heap();
-    ConnectTracker tracker = new ConnectTracker(connections, concurrency, problems);
+    ConnectTracker tracker = new ConnectTracker(connections, concurrency, problems,
+        "connections", progress, ConnectTracker.STALL_SECONDS);
     InetSocketAddress address = ServerAddress.resolve(url);
     String target = "/v1?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8);
     long start = System.nanoTime();
@@ -92,10 +91,7 @@ public final class IdleRun implements AutoCloseable {
       tracker.acquire();
       reactors.get(i % reactors.size()).connect(address, target, new Idle(tracker, problems));
     }
-    if (!tracker.await(CONNECT_TIMEOUT_SECONDS, "connections", progress)) {
-      throw new IOException("connecting did not finish within " + CONNECT_TIMEOUT_SECONDS
-          + " s: " + tracker.readyCount() + " ready, " + tracker.failedCount() + " failed");
-    }
+    tracker.await();
     if (tracker.readyCount() == 0) {
       throw new IOException("no connection could be made: " + problems.connectFailures());
     }
@@ -113,10 +109,15 @@ public final class IdleRun implements AutoCloseable {
         ready.getMaxValue() / 1e6);
     Double perConnection = before == null || after == null || tracker.readyCount() == 0 ? null
         : (after - before) / (double) tracker.readyCount();
+    return new IdleResult(url.toString(), connections, connect, serverPid, before, after,
+        perConnection, problems(), List.copyOf(notes));
+  }
+
+  /** Returns the connect failures and closes so far, by reason; thread-safe. */
+  public Map<String, Long> problems() {
     Map<String, Long> seen = new TreeMap<>(problems.connectFailures());
     seen.putAll(problems.closes());
-    return new IdleResult(url.toString(), connections, connect, serverPid, before, after,
-        perConnection, seen, List.copyOf(notes));
+    return seen;
   }
 
   private @Nullable Long heap() throws InterruptedException {

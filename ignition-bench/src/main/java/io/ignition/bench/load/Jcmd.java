@@ -53,7 +53,9 @@ final class Jcmd {
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
       process.destroyForcibly();
-      throw new IOException("jcmd " + pid + " " + command + " failed: " + out.strip());
+      // jcmd's first line says why (no such process, not a JVM); the rest is its stack trace.
+      throw new IOException("jcmd " + pid + " " + command + " failed: "
+          + out.strip().lines().findFirst().orElse("no output"));
     }
     return out;
   }

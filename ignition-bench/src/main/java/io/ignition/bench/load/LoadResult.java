@@ -24,7 +24,10 @@ public record LoadResult(Config config, Connect connect, Deliveries deliveries,
     Publishes publishes, Latency latencyMillis, Errors errors, Server server, Tool tool,
     List<String> notes) {
 
-  /** The run's settings, as reported. */
+  /**
+   * The run's settings, as reported; {@code durationSeconds} is the measured window's length,
+   * shorter than asked when the run stopped early.
+   */
   public record Config(String url, int subscribers, int channels, int publishers, String rate,
       int payloadBytes, double warmupSeconds, double durationSeconds, int threads,
       @Nullable String plan) {}
@@ -38,12 +41,13 @@ public record LoadResult(Config config, Connect connect, Deliveries deliveries,
       long outOfOrder) {}
 
   /**
-   * Emits sent in the measured window and acknowledged; refused and stalled ones over the run.
-   * At a rate, also how late the tool sent them (send time minus due time, which the latency
+   * Emits sent in the measured window and acknowledged; refused and stalled ones over the run,
+   * and those on open connections that the server had not answered when the run ended. At a
+   * rate, also how late the tool sent them (send time minus due time, which the latency
    * includes): when these are near the latency figures, the tool's pacing is what was measured.
    */
   public record Publishes(long count, double perSecond, long refused, long stalled,
-      @Nullable Double lateP50Millis, @Nullable Double lateP99Millis,
+      long unanswered, @Nullable Double lateP50Millis, @Nullable Double lateP99Millis,
       @Nullable Double lateMaxMillis) {}
 
   /** Latency percentiles in milliseconds over {@code samples} deliveries. */
@@ -91,6 +95,10 @@ public record LoadResult(Config config, Connect connect, Deliveries deliveries,
     if (publishes.refused > 0) {
       found.add(format("%,d emits refused", publishes.refused));
     }
+    if (publishes.unanswered > 0) {
+      found.add(format("%,d emits never answered: the server stopped answering",
+          publishes.unanswered));
+    }
     if (!errors.errorFrames.isEmpty()) {
       found.add("error frames " + errors.errorFrames);
     }
@@ -116,8 +124,9 @@ public record LoadResult(Config config, Connect connect, Deliveries deliveries,
     out.append(format("deliveries: %,d (%,.0f/s), expected %,d, lost %,d, out of order %,d%n",
         deliveries.count, deliveries.perSecond, deliveries.expected, deliveries.lost,
         deliveries.outOfOrder));
-    out.append(format("publishes: %,d (%,.0f/s), refused %,d, stalled %,d", publishes.count,
-        publishes.perSecond, publishes.refused, publishes.stalled));
+    out.append(format("publishes: %,d (%,.0f/s), refused %,d, stalled %,d, unanswered %,d",
+        publishes.count, publishes.perSecond, publishes.refused, publishes.stalled,
+        publishes.unanswered));
     if (publishes.lateP99Millis != null) {
       out.append(format("; sent late by p50 %.3f  p99 %.3f  max %.3f ms", publishes.lateP50Millis,
           publishes.lateP99Millis, publishes.lateMaxMillis));
@@ -132,8 +141,12 @@ public record LoadResult(Config config, Connect connect, Deliveries deliveries,
   }
 
   private String serverLine() {
-    if (server.pid == null || server.cpuSeconds == null) {
+    if (server.pid == null) {
       return "server: CPU not measured (give --server-pid, or --spawn-server)\n";
+    }
+    if (server.cpuSeconds == null) {
+      return "server: pid " + server.pid + ", CPU not measured (its /proc files could not be "
+          + "read)\n";
     }
     return format("server: pid %d, CPU %.2f s = %.2f cores, %s us and %s write calls per "
         + "delivery%n", server.pid, server.cpuSeconds, server.cores,

@@ -55,6 +55,7 @@ public record LoadSettings(URI url, String key, int subscribers, int channels, i
     require(window >= 1, "window must be at least 1, was " + window);
     require(connectConcurrency >= 1, "connect concurrency must be at least 1, was "
         + connectConcurrency);
+    FdLimit.check(subscribers + publishers);
   }
 
   private static void require(boolean condition, String message) {

@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An Ignition server the tool runs in a process of its own: the shaded server jar with a generated
@@ -20,7 +22,8 @@ import java.util.regex.Pattern;
  *
  * <p>Plans: {@code enterprise} (no limits, no quota bookkeeping), or {@code metered}, a plan with
  * limits too high to reach in a run (a billion requests a day, 100,000 connections), so that a
- * run on it measures the cost of quota bookkeeping and nothing else.
+ * run on it measures the cost of quota bookkeeping and nothing else. It takes messages of up to
+ * 256 KiB, so that the largest payload the tool sends fits.
  *
  * <p>The server stops when {@link #close} is called, and when the tool's JVM exits any other way
  * it can run a shutdown hook (the end of {@code main}, Ctrl-C, SIGTERM). SIGKILL of the tool
@@ -33,18 +36,21 @@ public final class ServerProcess implements AutoCloseable {
   private static final Pattern LISTENING =
       Pattern.compile("Ignition listening ws=ws://[^ ]+:(\\d+)/v1 http=http://[^ ]+:(\\d+)");
   private static final long POLL_MILLIS = 50;
+  private static final int MAX_FRAME_BYTES = 256 * 1024;
 
   private final Process process;
   private final Thread stopOnExit;
+  private final AtomicBoolean exiting;
   private final Path log;
   private final String key;
   private final int port;
   private final int httpPort;
 
-  private ServerProcess(Process process, Thread stopOnExit, Path log, String key, int port,
-      int httpPort) {
+  private ServerProcess(Process process, Thread stopOnExit, AtomicBoolean exiting, Path log,
+      String key, int port, int httpPort) {
     this.process = process;
     this.stopOnExit = stopOnExit;
+    this.exiting = exiting;
     this.log = log;
     this.key = key;
     this.port = port;
@@ -77,14 +83,20 @@ public final class ServerProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.addAll(List.of("-jar", jar.toString(), "--config", config.toString(),
-        "--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--log-level", "info"));
+        "--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--log-level", "info",
+        // Emits as large as the tool sends (-s): the launcher's default stops at 64 KiB.
+        "--max-frame-bytes", Integer.toString(MAX_FRAME_BYTES)));
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
-    Thread stopOnExit = new Thread(() -> stop(process), "stop-spawned-server");
-    Runtime.getRuntime().addShutdownHook(stopOnExit);
+    AtomicBoolean exiting = new AtomicBoolean();
+    Thread stopOnExit = new Thread(() -> {
+      exiting.set(true);
+      stop(process);
+    }, "stop-spawned-server");
     try {
+      Runtime.getRuntime().addShutdownHook(stopOnExit);
       int[] ports = awaitListening(process, log, timeout);
-      return new ServerProcess(process, stopOnExit, log, key, ports[0], ports[1]);
+      return new ServerProcess(process, stopOnExit, exiting, log, key, ports[0], ports[1]);
     } catch (IOException | InterruptedException | RuntimeException e) {
       stop(process);
       removeHook(stopOnExit);
@@ -144,6 +156,21 @@ public final class ServerProcess implements AutoCloseable {
   /** Returns the server's process id. */
   public long pid() {
     return process.pid();
+  }
+
+  /** Returns whether the tool's JVM is exiting and its shutdown hook has stopped the server. */
+  public boolean stoppedOnExit() {
+    return exiting.get();
+  }
+
+  /** Returns how the server exited when it did so by itself (killed, crashed), else null. */
+  public @Nullable String exited() {
+    if (exiting.get() || process.isAlive()) {
+      return null;
+    }
+    int status = process.exitValue();
+    return "the spawned server exited with status " + status
+        + (status > 128 ? " (signal " + (status - 128) + ")" : "") + "; its log: " + log;
   }
 
   /** Returns the file the server logs to. */

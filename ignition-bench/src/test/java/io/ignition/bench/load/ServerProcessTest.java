@@ -8,6 +8,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,25 @@ class ServerProcessTest {
     } finally {
       tool.destroyForcibly();
       server.ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void exited_serverKilled_saysHowAndWhereItsLogIs() throws Exception {
+    assumeTrue(Files.isRegularFile(SERVER_JAR),
+        "needs the shaded server jar: run mvn verify from the repository root");
+    try (ServerProcess server = ServerProcess.start(SERVER_JAR, "enterprise",
+        List.of("-Xms64m", "-Xmx256m"), Duration.ofSeconds(60))) {
+      assertThat(server.exited()).isNull();
+
+      ProcessHandle handle = ProcessHandle.of(server.pid()).orElseThrow();
+      handle.destroyForcibly();
+      handle.onExit().get(30, TimeUnit.SECONDS);
+
+      assertThat(server.exited()).isEqualTo("the spawned server exited with status 137 (signal 9)"
+          + "; its log: " + server.log());
+      assertThat(server.stoppedOnExit()).isFalse();
     }
   }
 }
