@@ -29,14 +29,20 @@ public final class Reactor implements AutoCloseable {
    *
    * With a ticker, the loop waits for the earlier of I/O and the ticker's deadline: select with a
    * timeout for waits of a millisecond or more, a short park below that, since select's timeout
-   * has millisecond granularity, and polling for the last SPIN_NANOS, so that emits go out on
-   * time rather than a wake-up late.
+   * has millisecond granularity, and, for a punctual ticker, polling for the last SPIN_NANOS, so
+   * that emits go out on time rather than a wake-up late. A ticker that only polls (publishing
+   * flat out) is not punctual: it parks, leaving the CPU to the server it shares the machine with.
    */
 
   /** Work a reactor does on a schedule, on its thread. */
   public interface Ticker {
     /** Does what is due at {@code nowNanos} and returns when to be called next. */
     long tick(long nowNanos);
+
+    /** Returns whether being called a wake-up late (tens of microseconds) would matter. */
+    default boolean punctual() {
+      return true;
+    }
   }
 
   private static final int READ_BUFFER_BYTES = 512 * 1024;
@@ -137,13 +143,15 @@ public final class Reactor implements AutoCloseable {
       selector.select();
       return;
     }
+    Ticker current = ticker;
+    long spin = current != null && current.punctual() ? SPIN_NANOS : 0;
     long wait = deadlineNanos - System.nanoTime();
-    if (wait <= SPIN_NANOS) {
+    if (wait <= spin) {
       selector.selectNow();
-    } else if (wait >= MILLI + SPIN_NANOS) {
-      selector.select((wait - SPIN_NANOS) / MILLI);
+    } else if (wait >= MILLI + spin) {
+      selector.select((wait - spin) / MILLI);
     } else if (selector.selectNow() == 0) {
-      LockSupport.parkNanos(wait - SPIN_NANOS);
+      LockSupport.parkNanos(wait - spin);
     }
   }
 

@@ -98,6 +98,12 @@ final class PublisherDriver implements Reactor.Ticker {
     return schedule.baseNanoTime() + (rate > 0 ? paced(now) : flatOut(now));
   }
 
+  /** Flat out the ticker only polls for room in the window, which holds milliseconds of work. */
+  @Override
+  public boolean punctual() {
+    return rate > 0;
+  }
+
   /** Returns whether every publisher's connection has ended: nothing is left to publish with. */
   private boolean allClosed() {
     for (PublisherConn publisher : publishers) {
