@@ -4,6 +4,8 @@ import com.google.gson.GsonBuilder;
 import io.ignition.bench.load.IdleResult;
 import io.ignition.bench.load.IdleRun;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -49,13 +51,15 @@ final class IdleCommand implements Callable<Integer> {
     // Checks the numbers before a server is spawned for nothing.
     IdleRun.check(connections, threads, connectConcurrency);
     if (holdSeconds < 0) {
-      throw new IllegalArgumentException("hold must be 0 s or more, was " + holdSeconds);
+      throw new IllegalArgumentException("--hold must be 0 or more seconds, was " + holdSeconds);
     }
+
     try (ServerOptions.Server target = server.open(System.err);
         IdleRun run = new IdleRun(target.url(), target.key(), connections, threads,
             connectConcurrency, target.pid(), System.err)) {
-      IdleResult result = run.run();
+      IdleResult result = target.explainFailure(run::run);
       target.requireNotExiting();
+
       System.out.print(json ? new GsonBuilder().setPrettyPrinting().create().toJson(result)
           + "\n" : result.text());
       System.out.flush();
@@ -64,6 +68,7 @@ final class IdleCommand implements Callable<Integer> {
             + holdSeconds + " s (server pid " + target.pid() + ")");
         TimeUnit.SECONDS.sleep(holdSeconds);
       }
+
       target.requireNotExiting();
       return status(run.problems(), target.exited());
     }
@@ -74,9 +79,15 @@ final class IdleCommand implements Callable<Integer> {
     if (problems.isEmpty() && exited == null) {
       return 0;
     }
-    long count = problems.values().stream().mapToLong(Long::longValue).sum();
-    System.err.println("ignition-bench idle: " + count + " connections failed or were closed "
-        + problems + (exited == null ? "" : "; " + exited));
+    List<String> said = new ArrayList<>();
+    if (!problems.isEmpty()) {
+      long count = problems.values().stream().mapToLong(Long::longValue).sum();
+      said.add(count + " connections failed or were closed " + problems);
+    }
+    if (exited != null) {
+      said.add(exited);
+    }
+    System.err.println("ignition-bench idle: " + String.join("; ", said));
     return Main.EXIT_FAILED;
   }
 }

@@ -96,16 +96,18 @@ final class LoadCommand implements Callable<Integer> {
     try (ServerOptions.Server target = server.open(System.err)) {
       LoadSettings settings = settings(target.url(), target.key());
       try (LoadRun run = new LoadRun(settings, target.pid(), target.plan(), System.err)) {
-        LoadResult result = run.run();
+        LoadResult result = target.explainFailure(run::run);
         target.requireNotExiting();
+
+        System.out.print(json ? new GsonBuilder().setPrettyPrinting().create().toJson(result)
+            + "\n" : result.text());
+        System.out.flush();
+
         List<String> problems = new ArrayList<>(result.problems());
         String exited = target.exited();
         if (exited != null) {
           problems.add(exited);
         }
-        System.out.print(json ? new GsonBuilder().setPrettyPrinting().create().toJson(result)
-            + "\n" : result.text());
-        System.out.flush();
         return status(problems);
       }
     }
@@ -128,7 +130,7 @@ final class LoadCommand implements Callable<Integer> {
   }
 
   /** Returns {@code seconds} as a duration, refusing what is not a number or over a day. */
-  static Duration seconds(String option, double seconds) {
+  private static Duration seconds(String option, double seconds) {
     if (!(seconds >= 0 && seconds <= MAX_SECONDS)) {
       throw new IllegalArgumentException(option + " must be 0 to " + MAX_SECONDS
           + " seconds, was " + seconds);

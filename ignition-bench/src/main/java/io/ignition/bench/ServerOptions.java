@@ -63,6 +63,24 @@ final class ServerOptions {
       }
     }
 
+    /** A step of a run against the server. */
+    interface Step<T> {
+      T run() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code step}; when it fails because a spawned server died, says so first, since
+     * what the step saw (refused connects, resets) does not.
+     */
+    <T> T explainFailure(Step<T> step) throws IOException, InterruptedException {
+      try {
+        return step.run();
+      } catch (IOException e) {
+        String exited = exited();
+        throw exited == null ? e : new IOException(exited + "; " + e.getMessage(), e);
+      }
+    }
+
     /** Returns how a spawned server exited, when it did so by itself; else null. */
     @Nullable String exited() {
       return process == null ? null : process.exited();
@@ -111,7 +129,7 @@ final class ServerOptions {
     String path = given.getPath();
     if (!"ws".equalsIgnoreCase(given.getScheme()) || given.getHost() == null
         || given.getPort() < 1 || given.getPort() > 65_535 || given.getQuery() != null
-        || !(path == null || path.isEmpty() || path.equals("/"))) {
+        || given.getFragment() != null || !(path == null || path.isEmpty() || path.equals("/"))) {
       throw new IllegalArgumentException("--url must be ws://HOST:PORT with a port of 1 to "
           + "65535 and no path (the tool asks for /v1), was " + given);
     }

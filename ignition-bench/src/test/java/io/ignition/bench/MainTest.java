@@ -155,4 +155,13 @@ class MainTest {
     assertThat(status).isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString()).contains("--duration must be 0 to 86400 seconds, was 1.0E10");
   }
+
+  @Test
+  void load_moreSubscribersThanAnIntHoldsWithAPublisher_refusedByTheOpenFilesCheck() {
+    int status = run("load", "--spawn-server", "--server-jar", "/no/such.jar", "-n",
+        "2147483647", "-p", "1");
+
+    assertThat(status).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString()).contains("2147483648 connections need more open files");
+  }
 }

@@ -30,6 +30,7 @@ final class ConnectTracker {
   private final PrintStream progress;
   private final long stallNanos;
   private final long startNanos = System.nanoTime();
+  /** When the last progress line went out; only the connecting thread reads and writes it. */
   private long lastLineNanos = startNanos;
   private volatile long lastSettledNanos = startNanos;
   private int ready;

@@ -29,9 +29,9 @@ final class FdLimit {
    *
    * @throws IllegalArgumentException naming the limit and how to raise it
    */
-  static void check(int connections) {
+  static void check(long connections) {
     long limit = soft();
-    if (limit >= 0 && connections + 256L > limit) {
+    if (limit >= 0 && connections + 256 > limit) {
       throw new IllegalArgumentException(connections + " connections need more open files than "
           + "this process may have (ulimit -n is " + limit + "); raise it with ulimit -n, or "
           + "open fewer connections");

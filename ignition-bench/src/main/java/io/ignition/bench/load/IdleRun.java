@@ -83,7 +83,7 @@ public final class IdleRun implements AutoCloseable {
     reactors.forEach(Reactor::start);
     Long before = heap();
     ConnectTracker tracker = new ConnectTracker(connections, concurrency, problems,
-        "connections", progress, ConnectTracker.STALL_SECONDS);
+        "idle connections", progress, ConnectTracker.STALL_SECONDS);
     InetSocketAddress address = ServerAddress.resolve(url);
     String target = "/v1?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8);
     long start = System.nanoTime();

@@ -2,6 +2,7 @@ package io.ignition.bench.load;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -48,15 +49,26 @@ final class Jcmd {
 
   private static String run(long pid, String command) throws IOException, InterruptedException {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    Process process = new ProcessBuilder(jcmd, Long.toString(pid), command)
-        .redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      process.destroyForcibly();
-      // jcmd's first line says why (no such process, not a JVM); the rest is its stack trace.
-      throw new IOException("jcmd " + pid + " " + command + " failed: "
-          + out.strip().lines().findFirst().orElse("no output"));
+    // Its output goes to a file, so that waiting for it can time out: reading a pipe to its end
+    // would wait for as long as a frozen JVM keeps jcmd waiting.
+    Path output = Files.createTempFile("ignition-bench-jcmd-", ".txt");
+    try {
+      Process process = new ProcessBuilder(jcmd, Long.toString(pid), command)
+          .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      boolean finished = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (!finished) {
+        process.destroyForcibly();
+      }
+      String out = Files.readString(output, StandardCharsets.UTF_8);
+      if (!finished || process.exitValue() != 0) {
+        // jcmd's first line says why (no such process, not a JVM); the rest is its stack trace.
+        throw new IOException("jcmd " + pid + " " + command + (finished ? " failed: "
+            + out.strip().lines().findFirst().orElse("no output")
+            : " did not answer within " + TIMEOUT_SECONDS + " s"));
+      }
+      return out;
+    } finally {
+      Files.deleteIfExists(output);
     }
-    return out;
   }
 }

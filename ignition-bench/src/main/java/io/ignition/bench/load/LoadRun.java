@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -143,8 +145,14 @@ public final class LoadRun implements AutoCloseable {
     }
     tracker.await();
     if (tracker.readyCount() == 0) {
-      throw new IOException("no publisher could connect: " + problems.connectFailures());
+      throw new IOException("no publisher could connect: " + publisherFailures());
     }
+  }
+
+  private Map<String, Long> publisherFailures() {
+    Map<String, Long> failures = new TreeMap<>(problems.connectFailures());
+    failures.keySet().removeIf(reason -> !reason.startsWith(PublisherConn.FAILURE_PREFIX));
+    return failures;
   }
 
   private int[] subscribersByChannel() {
@@ -168,6 +176,15 @@ public final class LoadRun implements AutoCloseable {
     long nextLine = SECOND;
     while (true) {
       long now = schedule.now();
+      // The progress line first: a stop found on the second the warm-up ends is a stop before
+      // the window, not one after no time at all.
+      if (now >= nextLine) {
+        last = printProgress(last, now, schedule);
+        nextLine += SECOND;
+        if (last.closedPublishers() == settings.publishers()) {
+          return stopEarly(start, runStart, now, schedule);
+        }
+      }
       if (start == null && now >= schedule.measureStart()) {
         start = sample();
         stalls.take();
@@ -176,27 +193,22 @@ public final class LoadRun implements AutoCloseable {
         windowStalls = stalls.take();
         return new Window(start == null ? sample() : start, sample());
       }
-      if (now >= nextLine) {
-        last = printProgress(last, now, schedule);
-        nextLine += SECOND;
-        if (last.closedPublishers() == settings.publishers()) {
-          return stopEarly(start == null ? runStart : start, now, schedule);
-        }
-      }
       long wake = Math.min(nextLine, start == null ? schedule.measureStart()
           : schedule.measureEnd());
       TimeUnit.NANOSECONDS.sleep(Math.max(wake - schedule.now(), 0));
     }
   }
 
-  private Window stopEarly(Sample start, long now, Schedule schedule) {
-    measuredSeconds = Math.max(0, now - schedule.measureStart()) / 1e9;
-    notes.add(String.format(Locale.ROOT, "the server closed every publisher's connection (see "
-        + "closes); the run stopped %.1f s in, %s", now / 1e9, measuredSeconds > 0
+  /** Ends the window when no publisher is left; {@code start} is null before the window. */
+  private Window stopEarly(@Nullable Sample start, Sample runStart, long now,
+      Schedule schedule) {
+    measuredSeconds = start == null ? 0 : (now - schedule.measureStart()) / 1e9;
+    notes.add(String.format(Locale.ROOT, "every publisher's connection ended (see closes); the "
+        + "run stopped %.1f s in, %s", now / 1e9, start != null
         ? String.format(Locale.ROOT, "after %.1f s of the measured window", measuredSeconds)
         : "before the measured window, so none of these figures is a measurement"));
     windowStalls = stalls.take();
-    return new Window(start, sample());
+    return new Window(start == null ? runStart : start, sample());
   }
 
   private Progress printProgress(Progress last, long now, Schedule schedule) {
@@ -229,8 +241,8 @@ public final class LoadRun implements AutoCloseable {
         lastReceived = received;
         quietSince = System.nanoTime();
       } else if (System.nanoTime() - quietSince > settings.drain().toNanos()) {
-        notes.add("deliveries stopped arriving " + settings.drain().toMillis() + " ms before "
-            + "all acknowledged ones had arrived");
+        notes.add("stopped waiting for the last answers and deliveries when none had arrived "
+            + "for " + settings.drain().toMillis() + " ms");
         return totals;
       }
       TimeUnit.MILLISECONDS.sleep(50);
@@ -341,7 +353,10 @@ public final class LoadRun implements AutoCloseable {
     try {
       return ProcCpu.cpuNanos(serverPid);
     } catch (IOException | RuntimeException e) {
-      notes.add("cannot read the server's CPU time: " + e.getMessage());
+      String note = "cannot read the server's CPU time: " + e.getMessage();
+      if (!notes.contains(note)) {
+        notes.add(note);
+      }
       return -1;
     }
   }

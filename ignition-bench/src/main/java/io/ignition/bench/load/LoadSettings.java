@@ -27,6 +27,8 @@ public record LoadSettings(URI url, String key, int subscribers, int channels, i
     int connectConcurrency, Duration drain) {
   /** Emits per second the tool can pace: one per microsecond per publisher is far past it. */
   public static final double MAX_RATE = 10_000_000;
+  /** The shortest measured window: less measures the timer more than the server. */
+  public static final Duration MIN_DURATION = Duration.ofMillis(100);
   /** Receiving threads: each holds a 512 KiB read buffer; more than the cores never helps. */
   public static final int MAX_THREADS = 256;
 
@@ -46,16 +48,20 @@ public record LoadSettings(URI url, String key, int subscribers, int channels, i
     require(payloadBytes >= Payload.MIN_BYTES && payloadBytes <= Payload.MAX_BYTES,
         "payload must be " + Payload.MIN_BYTES + " (a timestamp and a sequence number) to "
         + Payload.MAX_BYTES + " bytes, was " + payloadBytes);
-    require(!warmup.isNegative() && !duration.isNegative() && !duration.isZero(),
-        "warm-up must be 0 or more and duration more than 0");
-    require(!drain.isNegative(), "drain must be 0 s or more, was "
-        + drain.toMillis() / 1000.0 + " s");
+    require(!warmup.isNegative(), "warm-up must be 0 s or more, was " + seconds(warmup));
+    require(duration.compareTo(MIN_DURATION) >= 0, "duration must be at least "
+        + seconds(MIN_DURATION) + ", was " + seconds(duration));
+    require(!drain.isNegative(), "drain must be 0 s or more, was " + seconds(drain));
     require(threads >= 1 && threads <= MAX_THREADS, "threads must be 1 to " + MAX_THREADS
         + ", was " + threads);
     require(window >= 1, "window must be at least 1, was " + window);
     require(connectConcurrency >= 1, "connect concurrency must be at least 1, was "
         + connectConcurrency);
-    FdLimit.check(subscribers + publishers);
+    FdLimit.check((long) subscribers + publishers);
+  }
+
+  private static String seconds(Duration duration) {
+    return duration.toNanos() / 1e9 + " s";
   }
 
   private static void require(boolean condition, String message) {

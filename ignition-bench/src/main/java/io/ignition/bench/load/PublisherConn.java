@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
 final class PublisherConn implements WsHandler {
   /** Emits that may await an answer at once; their channel is kept in a ring of this size. */
   static final int MAX_IN_FLIGHT = 1 << 16;
+  /** Starts the reason of a publisher's connect failure, to tell it from subscribers'. */
+  static final String FAILURE_PREFIX = "publisher: ";
 
   private static final int MEASURED = 1 << 30;
   private static final int CHANNEL_MASK = MEASURED - 1;
@@ -103,7 +105,7 @@ final class PublisherConn implements WsHandler {
     if (welcomed) {
       problems.closed(code, "publisher: " + reason);
     } else {
-      tracker.failed("publisher: " + code + " " + reason);
+      tracker.failed(FAILURE_PREFIX + code + " " + reason);
     }
   }
 
