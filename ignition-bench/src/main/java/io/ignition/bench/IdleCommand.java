@@ -70,15 +70,12 @@ final class IdleCommand implements Callable<Integer> {
       }
 
       target.requireNotExiting();
-      return status(run.problems(), target.exited());
+      return Main.failIfAny("idle", problems(run.problems(), target.exited()));
     }
   }
 
-  /** Returns 0 when every connection held; else says what happened and fails. */
-  private static int status(Map<String, Long> problems, @Nullable String exited) {
-    if (problems.isEmpty() && exited == null) {
-      return 0;
-    }
+  /** Returns what kept the connections from holding: failures and closes, a dead server. */
+  private static List<String> problems(Map<String, Long> problems, @Nullable String exited) {
     List<String> said = new ArrayList<>();
     if (!problems.isEmpty()) {
       long count = problems.values().stream().mapToLong(Long::longValue).sum();
@@ -87,7 +84,6 @@ final class IdleCommand implements Callable<Integer> {
     if (exited != null) {
       said.add(exited);
     }
-    System.err.println("ignition-bench idle: " + String.join("; ", said));
-    return Main.EXIT_FAILED;
+    return said;
   }
 }

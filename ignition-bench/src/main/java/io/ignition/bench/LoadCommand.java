@@ -108,19 +108,12 @@ final class LoadCommand implements Callable<Integer> {
         if (exited != null) {
           problems.add(exited);
         }
-        return status(problems);
+        if (!problems.isEmpty()) {
+          problems.add(0, "the run had problems, so its figures are not a clean measurement");
+        }
+        return Main.failIfAny("load", problems);
       }
     }
-  }
-
-  /** Returns 0 for a clean run; for one with problems, says so on standard error and fails. */
-  private static int status(List<String> problems) {
-    if (problems.isEmpty()) {
-      return 0;
-    }
-    System.err.println("ignition-bench load: the run had problems, so its figures are not a "
-        + "clean measurement: " + String.join("; ", problems));
-    return Main.EXIT_FAILED;
   }
 
   private LoadSettings settings(URI url, String key) {

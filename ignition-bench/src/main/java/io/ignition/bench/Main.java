@@ -1,5 +1,6 @@
 package io.ignition.bench;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,6 +22,18 @@ public final class Main implements Runnable {
 
   /** Exit status for options that do not make sense together or are out of range. */
   static final int EXIT_USAGE = 2;
+
+  /**
+   * Says on standard error why a run that produced figures still failed, and returns
+   * {@link #EXIT_FAILED}; returns 0 when {@code problems} is empty.
+   */
+  static int failIfAny(String command, List<String> problems) {
+    if (problems.isEmpty()) {
+      return 0;
+    }
+    System.err.println("ignition-bench " + command + ": " + String.join("; ", problems));
+    return EXIT_FAILED;
+  }
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -89,8 +89,9 @@ public final class LoadRun implements AutoCloseable {
   public LoadResult run() throws IOException, InterruptedException {
     receivers.forEach(Reactor::start);
     publishing.start();
-    LoadResult.Connect connect = connectSubscribers();
-    connectPublishers();
+    InetSocketAddress address = ServerAddress.resolve(settings.url());
+    LoadResult.Connect connect = connectSubscribers(address);
+    connectPublishers(address);
 
     long base = System.nanoTime();
     long warmup = settings.warmup().toNanos();
@@ -106,11 +107,11 @@ public final class LoadRun implements AutoCloseable {
     return result(connect, window, totals);
   }
 
-  private LoadResult.Connect connectSubscribers() throws IOException, InterruptedException {
+  private LoadResult.Connect connectSubscribers(InetSocketAddress address)
+      throws IOException, InterruptedException {
     int count = settings.subscribers();
     ConnectTracker tracker = new ConnectTracker(count, settings.connectConcurrency(), problems,
         "subscribers", progress, ConnectTracker.STALL_SECONDS);
-    InetSocketAddress address = ServerAddress.resolve(settings.url());
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       tracker.acquire();
@@ -131,8 +132,8 @@ public final class LoadRun implements AutoCloseable {
         millis(ready.getValueAtPercentile(99)), millis(ready.getMaxValue()));
   }
 
-  private void connectPublishers() throws IOException, InterruptedException {
-    InetSocketAddress address = ServerAddress.resolve(settings.url());
+  private void connectPublishers(InetSocketAddress address)
+      throws IOException, InterruptedException {
     ConnectTracker tracker = new ConnectTracker(settings.publishers(),
         settings.connectConcurrency(), problems, "publishers", progress,
         ConnectTracker.STALL_SECONDS);

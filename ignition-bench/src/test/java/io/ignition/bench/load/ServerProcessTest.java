@@ -1,32 +1,24 @@
 package io.ignition.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 class ServerProcessTest {
-  /** Built by the server module's package phase, which runs before this module's tests. */
-  private static final Path SERVER_JAR = Path.of("../ignition-server/target/ignition-server.jar");
-
   @Test
   @Timeout(120)
   void toolStoppedBySigterm_stopsTheServerItSpawned() throws Exception {
-    assumeTrue(Files.isRegularFile(SERVER_JAR),
-        "needs the shaded server jar: run mvn verify from the repository root");
+    SpawnedServer.assumeBuilt();
     Process tool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-cp", System.getProperty("java.class.path"),
-        SpawnThenWait.class.getName(), SERVER_JAR.toString())
+        SpawnThenWait.class.getName(), SpawnedServer.JAR.toString())
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     Optional<ProcessHandle> server = Optional.empty();
     try {
@@ -50,10 +42,7 @@ class ServerProcessTest {
   @Test
   @Timeout(120)
   void exited_serverKilled_saysHowAndWhereItsLogIs() throws Exception {
-    assumeTrue(Files.isRegularFile(SERVER_JAR),
-        "needs the shaded server jar: run mvn verify from the repository root");
-    try (ServerProcess server = ServerProcess.start(SERVER_JAR, "enterprise",
-        List.of("-Xms64m", "-Xmx256m"), Duration.ofSeconds(60))) {
+    try (ServerProcess server = SpawnedServer.start()) {
       assertThat(server.exited()).isNull();
 
       ProcessHandle handle = ProcessHandle.of(server.pid()).orElseThrow();

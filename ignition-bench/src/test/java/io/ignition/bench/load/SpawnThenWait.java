@@ -1,8 +1,6 @@
 package io.ignition.bench.load;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -13,8 +11,7 @@ final class SpawnThenWait {
   private SpawnThenWait() {}
 
   public static void main(String[] args) throws Exception {
-    ServerProcess server = ServerProcess.start(Path.of(args[0]), "enterprise",
-        List.of("-Xms64m", "-Xmx256m"), Duration.ofSeconds(60));
+    ServerProcess server = SpawnedServer.start(Path.of(args[0]));
     System.out.println("server pid " + server.pid());
     System.out.flush();
     new CountDownLatch(1).await();
